@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { ServerSettings } from '../server/protocol';
+
+/** The settings the server needs, read from the `layerwise` configuration section. */
+export function serverSettings(): ServerSettings {
+  const cfg = vscode.workspace.getConfiguration('layerwise');
+  return { store: cfg.get<string>('store', ''), layerCountThreshold: cfg.get<number>('lint.layerCountThreshold', 20) };
+}
+
+/** Starts the language server (dist/server.js) over IPC and returns the running client. */
+export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'dockerfile' }],
+    outputChannel: output,
+    initializationOptions: { settings: serverSettings() },
+    synchronize: {
+      configurationSection: 'layerwise',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
+    },
+  };
+  const client = new LanguageClient('layerwise', 'Layerwise', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

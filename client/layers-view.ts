@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import { humanSize } from '../engine/analyze/format';
+import type { ImageAnalysis } from '../engine/analyze/model';
+import { childrenOf, type LayersNode } from './layers-model';
+
+const KIND_BADGE: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', opaque: 'D' };
+
+/**
+ * The "Layers" view: the last built or inspected image, its layers (instruction, size) and
+ * files (size, and in the tooltip the layer and Dockerfile line that wrote them).
+ */
+export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LayersNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private image: ImageAnalysis | undefined;
+
+  /** Shows an image (replacing the one shown). */
+  show(image: ImageAnalysis): void {
+    this.image = image;
+    this.changed.fire(undefined);
+  }
+
+  get current(): ImageAnalysis | undefined {
+    return this.image;
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: LayersNode): LayersNode[] {
+    if (!node) return this.image ? [{ kind: 'image', id: `image/${this.image.digest}`, image: this.image }] : [];
+    return childrenOf(node);
+  }
+
+  getParent(node: LayersNode): LayersNode | undefined {
+    switch (node.kind) {
+      case 'image':
+        return undefined;
+      case 'layer':
+      case 'allFiles':
+        return { kind: 'image', id: `image/${node.image.digest}`, image: node.image };
+      case 'file':
+        return node.parent;
+    }
+  }
+
+  getTreeItem(node: LayersNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'image': {
+        const item = new vscode.TreeItem(node.image.ref ?? node.image.digest.slice(7, 19), vscode.TreeItemCollapsibleState.Expanded);
+        item.description = `${humanSize(node.image.size)} · ${node.image.layers.length} layer${node.image.layers.length === 1 ? '' : 's'}`;
+        item.tooltip = `${node.image.digest}\n${node.image.os}/${node.image.architecture}`;
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.contextValue = 'image';
+        return withId(item, node);
+      }
+      case 'layer': {
+        const { layer } = node;
+        const item = new vscode.TreeItem(layer.instruction || `layer ${layer.index}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${humanSize(layer.size)} · ${layer.files.length} file${layer.files.length === 1 ? '' : 's'}`;
+        const where = layer.source ? `\n${layer.source.file}:${layer.source.range.start.line + 1}` : '';
+        item.tooltip = new vscode.MarkdownString(`**Layer ${layer.index}** — ${humanSize(layer.size)}\n\n\`${layer.createdBy}\`${where}\n\n${layer.digest}`);
+        item.iconPath = new vscode.ThemeIcon('layers');
+        item.contextValue = 'layer';
+        if (layer.source) {
+          item.command = { command: 'layerwise.revealInstruction', title: 'Reveal Instruction', arguments: [layer.source] };
+        }
+        return withId(item, node);
+      }
+      case 'allFiles': {
+        const item = new vscode.TreeItem('All files', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = humanSize(node.image.tree.size);
+        item.tooltip = 'The merged filesystem a container sees, with the layer that wrote each file';
+        item.iconPath = new vscode.ThemeIcon('file-directory');
+        return withId(item, node);
+      }
+      case 'file':
+        return withId(fileItem(node), node);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function fileItem(node: Extract<LayersNode, { kind: 'file' }>): vscode.TreeItem {
+  const { node: file, image } = node;
+  const isDir = file.type === 'directory';
+  const item = new vscode.TreeItem(file.name, isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const last = file.history[file.history.length - 1];
+  const badge = last ? KIND_BADGE[last.kind] : '';
+  item.description = `${humanSize(file.size)}${badge && !isDir ? ` · ${badge}` : ''}${file.type === 'symlink' ? ` → ${file.linkTarget}` : ''}`;
+  const lines = file.history.map((h) => {
+    const layer = image.layers[h.layer];
+    const where = layer?.source ? ` (${shortFile(layer.source.file)}:${layer.source.range.start.line + 1})` : '';
+    return `- ${h.kind} by layer ${h.layer}: \`${layer?.instruction ?? '?'}\`${where}${h.size ? `, ${humanSize(h.size)}` : ''}`;
+  });
+  item.tooltip = new vscode.MarkdownString(`**${file.path}** — ${humanSize(file.size)}, mode ${file.mode.toString(8).padStart(4, '0')}, uid ${file.uid}:${file.gid}\n\n${lines.join('\n')}`);
+  item.iconPath = isDir ? vscode.ThemeIcon.Folder : file.type === 'symlink' ? new vscode.ThemeIcon('file-symlink-file') : vscode.ThemeIcon.File;
+  item.resourceUri = vscode.Uri.from({ scheme: 'layerwise-file', path: file.path });
+  item.contextValue = isDir ? 'directory' : 'file';
+  return item;
+}
+
+function shortFile(file: string): string {
+  return vscode.workspace.asRelativePath(file);
+}
+
+function withId(item: vscode.TreeItem, node: LayersNode): vscode.TreeItem {
+  item.id = node.id;
+  return item;
+}

@@ -1,0 +1,14 @@
+/** Presentation helpers shared by the CLI and the VS Code client (pure, no Node APIs). */
+
+/** Bytes as Docker prints them: decimal units, three significant digits (`12 B`, `3.46 kB`, `120 MB`). */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const text = unit === 0 ? String(value) : value.toPrecision(3).replace(/\.?0+$/, '');
+  return `${text} ${units[unit]}`;
+}

@@ -1,0 +1,57 @@
+import { MergedFilesystem } from '../analyze/merged-tree';
+import type { EscapeChar } from '../dockerfile/types';
+import { EngineError, type ErrorLocation } from '../errors';
+import { MediaType, type ImageConfig, type Manifest } from '../image/oci';
+import type { Store } from '../image/store';
+import { readLayerHeaders, type TarMember } from '../layer/tar-reader';
+import { DEFAULT_PATH, StageState } from './stage-state';
+
+/** Docker's name for the host architecture. */
+export function hostArchitecture(): string {
+  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  return map[process.arch] ?? process.arch;
+}
+
+/** The empty image: no layers, Docker's default PATH. */
+export function scratchState(escape: EscapeChar): StageState {
+  const config: ImageConfig = {
+    architecture: hostArchitecture(),
+    os: 'linux',
+    config: { Env: [DEFAULT_PATH] },
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
+  return new StageState(config, [], new MergedFilesystem(), escape);
+}
+
+/** A stage that continues an earlier one: an independent copy of its state. */
+export function stageCopy(from: StageState, escape: EscapeChar): StageState {
+  const state = new StageState(structuredClone(from.config), [...from.layers], from.fs.clone(), escape);
+  state.steps.push(...from.steps);
+  return state;
+}
+
+/** A stage on an image from the local store; its layers are shared by digest, not copied. */
+export async function storeImageState(store: Store, ref: string, escape: EscapeChar, location: ErrorLocation): Promise<StageState> {
+  let image;
+  try {
+    image = await store.resolve(ref);
+  } catch (e) {
+    throw new EngineError('NOT_FOUND', `base image "${ref}" is not in the local store; pull or load it first (layerwise pull ${ref})`, { cause: e, location });
+  }
+  if (image.descriptor.mediaType !== MediaType.ociManifest && image.descriptor.mediaType !== MediaType.dockerManifest) {
+    throw new EngineError('UNSUPPORTED', `base image "${ref}" is a ${image.descriptor.mediaType}; select a platform when pulling it`, { location });
+  }
+  const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
+  const config = await store.readJSON<ImageConfig>(manifest.config.digest);
+  config.config ??= {};
+  config.history ??= [];
+  if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) (config.config.Env ??= []).push(DEFAULT_PATH);
+  const fs = new MergedFilesystem();
+  for (const [i, layer] of manifest.layers.entries()) {
+    const members: TarMember[] = [];
+    for await (const m of readLayerHeaders(store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') })) members.push(m);
+    fs.apply(i, members);
+  }
+  return new StageState(config, [...manifest.layers], fs, escape);
+}

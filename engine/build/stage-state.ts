@@ -1,0 +1,62 @@
+import { MergedFilesystem } from '../analyze/merged-tree';
+import type { EscapeChar, Range } from '../dockerfile/types';
+import type { Descriptor, Digest, History, ImageConfig } from '../image/oci';
+import { StageVariables } from './variables';
+
+/** Docker's PATH for images that do not set one (scratch included). */
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A history entry of this build, with the instruction range it came from. */
+export interface StepRecord {
+  history: number;
+  range: Range;
+  cached: boolean;
+}
+
+/**
+ * Everything a stage accumulates while its instructions run: the image config and history,
+ * the layers, the filesystem those layers add up to, and the variables in scope.
+ */
+export class StageState {
+  readonly vars: StageVariables;
+  /** CMD was set by this stage (ENTRYPOINT then keeps it instead of clearing the base's). */
+  cmdSet = false;
+  readonly steps: StepRecord[] = [];
+
+  constructor(
+    readonly config: ImageConfig,
+    readonly layers: Descriptor[],
+    readonly fs: MergedFilesystem,
+    escape: EscapeChar,
+  ) {
+    this.vars = new StageVariables(escape, () => this.config.config.Env ?? []);
+  }
+
+  /** Adds an empty-layer history entry for a metadata instruction. */
+  commitMetadata(createdBy: string, created: string, range: Range): void {
+    this.pushHistory({ created, created_by: createdBy, comment: HISTORY_COMMENT, empty_layer: true }, range);
+  }
+
+  /** Adds a layer and its history entry. */
+  commitLayer(layer: Descriptor, diffId: Digest, createdBy: string, created: string, range: Range): void {
+    this.layers.push(layer);
+    this.config.rootfs.diff_ids.push(diffId);
+    this.pushHistory({ created, created_by: `${createdBy} # buildkit`, comment: HISTORY_COMMENT }, range);
+  }
+
+  /** Sets (or replaces, in place) an environment variable, as ENV does. */
+  setEnv(name: string, value: string): void {
+    const env = (this.config.config.Env ??= []);
+    const i = env.findIndex((e) => e.split('=')[0] === name);
+    if (i >= 0) env[i] = `${name}=${value}`;
+    else env.push(`${name}=${value}`);
+  }
+
+  private pushHistory(entry: History, range: Range): void {
+    this.config.history.push(entry);
+    this.steps.push({ history: this.config.history.length - 1, range, cached: false });
+  }
+}
+
+/** BuildKit's history comment: marks entries written by a Dockerfile frontend. */
+export const HISTORY_COMMENT = 'buildkit.dockerfile.v0';

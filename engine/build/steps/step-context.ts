@@ -1,0 +1,26 @@
+import type { Instruction } from '../../dockerfile/types';
+import { EngineError } from '../../errors';
+
+/** What every step needs besides its stage: timestamps, where the Dockerfile is, cancellation. */
+export interface StepContext {
+  /** RFC 3339 time written into history entries. */
+  created: string;
+  /** Seconds since the epoch that file times are clamped to, when reproducible builds are asked for. */
+  clampMtime: number | undefined;
+  /** Seconds since the epoch for entries the build creates (parent directories). */
+  now: number;
+  dockerfile: string;
+  contextDir: string;
+  signal?: AbortSignal;
+  /** An error located at the instruction. */
+  fail(ins: Instruction, message: string, cause?: unknown): EngineError;
+}
+
+/** Makes the `fail` helper for a Dockerfile. */
+export function failAt(dockerfile: string): StepContext['fail'] {
+  return (ins, message, cause) =>
+    new EngineError('BUILD', `${ins.keyword.toLowerCase()} (line ${ins.range.start.line + 1}): ${message}`, {
+      cause,
+      location: { file: dockerfile, range: ins.range },
+    });
+}

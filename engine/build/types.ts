@@ -1,0 +1,29 @@
+import type { Range } from '../dockerfile/types';
+import type { Store } from '../image/store';
+
+export interface BuildOptions {
+  /** The build context folder. */
+  context: string;
+  /** The Dockerfile; default `<context>/Dockerfile`. */
+  dockerfile?: string;
+  /** Dockerfile text to use instead of reading the file (an editor's unsaved buffer). */
+  dockerfileText?: string;
+  /** Reference to tag the result with. */
+  tag?: string;
+  /** Stage to build; default the last. */
+  target?: string;
+  buildArgs?: Record<string, string>;
+  store: Store;
+  /** Seconds since the epoch for every timestamp; default $SOURCE_DATE_EPOCH, else now. */
+  sourceDateEpoch?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+/** Progress a build reports, in order: one `step` per instruction, `layer` after each layer is stored. */
+export type BuildEvent =
+  | { type: 'start'; steps: number; dockerfile: string }
+  | { type: 'step'; step: number; steps: number; stage: number; instruction: string; range: Range }
+  | { type: 'layer'; step: number; digest: string; size: number; files: number }
+  | { type: 'log'; message: string }
+  | { type: 'done'; digest: string; ref?: string; durationMs: number };

@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import { lintFile } from '../../lint/lint-file';
+import type { Finding, Severity } from '../../lint/types';
+import { openStore, parseCommand, STORE_OPTION } from '../args';
+import { findingsToJson, findingsToText } from '../format/findings';
+import { EngineError } from '../../errors';
+
+const ORDER: Severity[] = ['style', 'info', 'warning', 'error'];
+
+export const LINT_HELP = `layerwise lint [options] DOCKERFILE...
+
+Lints Dockerfiles with their build context (the Dockerfile's folder unless --context).
+Exit status 1 when a finding is at or above --failure-threshold (default info), as hadolint.
+
+  --format text|json          json: hadolint's fields plus endLine/endColumn
+  --context DIR               build context for the execute-bit and other context rules
+  --threshold N               layers per stage before LW1001 warns (default 20)
+  --failure-threshold LEVEL   error | warning | info | style | none
+  --store DIR                 image store to read base images from`;
+
+/** `layerwise lint`: prints findings; returns the exit status. */
+export async function lintCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    ...STORE_OPTION,
+    format: { type: 'string', default: 'text' },
+    context: { type: 'string' },
+    threshold: { type: 'string' },
+    'failure-threshold': { type: 'string', default: 'info' },
+  });
+  if (positionals.length === 0) throw new EngineError('USAGE', `no Dockerfile given\n\n${LINT_HELP}`);
+  if (values.format !== 'text' && values.format !== 'json') throw new EngineError('USAGE', `--format must be text or json, not ${values.format}`);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold > 0)) throw new EngineError('USAGE', `--threshold must be a positive integer`);
+  const failAt = values['failure-threshold'] as string;
+  if (failAt !== 'none' && !ORDER.includes(failAt as Severity)) throw new EngineError('USAGE', `--failure-threshold must be one of ${ORDER.join(', ')}, none`);
+  const store = await openStore(values.store as string | undefined);
+  const results: { file: string; findings: Finding[] }[] = [];
+  for (const file of positionals) {
+    const abs = path.resolve(file);
+    const findings = await lintFile(abs, { store, context: values.context as string | undefined, options: threshold ? { layerCountThreshold: threshold } : {} });
+    results.push({ file, findings });
+  }
+  if (values.format === 'json') {
+    process.stdout.write(JSON.stringify(results.flatMap((r) => findingsToJson(r.file, r.findings)), null, 2) + '\n');
+  } else {
+    const text = results.map((r) => findingsToText(r.file, r.findings)).filter(Boolean).join('\n');
+    if (text) process.stdout.write(text + '\n');
+  }
+  if (failAt === 'none') return 0;
+  const min = ORDER.indexOf(failAt as Severity);
+  return results.some((r) => r.findings.some((f) => ORDER.indexOf(f.severity) >= min)) ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+import { EngineError } from '../errors';
+import { BUILD_HELP, buildCommand } from './commands/build';
+import { imagesCommand } from './commands/images';
+import { INSPECT_HELP, inspectCommand } from './commands/inspect';
+import { LINT_HELP, lintCommand } from './commands/lint';
+import { SAVE_HELP, saveCommand } from './commands/save';
+
+declare const LAYERWISE_VERSION: string | undefined;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  lint: { run: lintCommand, help: LINT_HELP },
+  build: { run: buildCommand, help: BUILD_HELP },
+  inspect: { run: inspectCommand, help: INSPECT_HELP },
+  images: { run: imagesCommand, help: 'layerwise images [--json] [--store DIR]\n\nLists the images in the local store.' },
+  save: { run: saveCommand, help: SAVE_HELP },
+};
+
+const USAGE = `layerwise: lint Dockerfiles, build image layers without a daemon, see where every byte came from.
+
+Usage: layerwise COMMAND [options]
+
+  lint      lint Dockerfiles (text, or hadolint-style JSON)
+  build     build a Dockerfile into the local store
+  inspect   layers and the file tree of an image, with provenance
+  images    list the store's images
+  save      write images as a docker-archive (docker load) tar
+
+Run 'layerwise COMMAND --help' for a command's options.`;
+
+/** Runs the CLI and returns its exit status: 0 ok, 1 findings or failure, 2 usage, 130 cancelled. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${typeof LAYERWISE_VERSION === 'string' ? LAYERWISE_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`layerwise: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof EngineError) {
+      process.stderr.write(`layerwise ${name}: ${e.message}\n`);
+      return e.code === 'USAGE' ? 2 : e.code === 'CANCELLED' ? 130 : 1;
+    }
+    process.stderr.write(`layerwise ${name}: internal error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}
+

@@ -1,0 +1,66 @@
+import type { Position, Range } from './types';
+
+interface Piece {
+  /** Offset of the piece in the logical text. */
+  offset: number;
+  line: number;
+  character: number;
+  length: number;
+}
+
+/**
+ * An instruction's text with its continuation lines joined, remembering where each piece
+ * came from so that any offset in the joined text maps back to an exact source position.
+ */
+export class LogicalLine {
+  private readonly pieces: Piece[] = [];
+  text = '';
+
+  /** Appends `text`, which starts at (line, character) in the source. */
+  append(text: string, line: number, character: number): void {
+    this.pieces.push({ offset: this.text.length, line, character, length: text.length });
+    this.text += text;
+  }
+
+  /** The source position of a logical offset; the end of the text maps past its last character. */
+  position(offset: number): Position {
+    const pieces = this.pieces;
+    if (pieces.length === 0) return { line: 0, character: 0 };
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].offset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    // An offset at a piece boundary belongs to the next piece's start, except for an end offset.
+    let p = pieces[lo];
+    while (lo > 0 && p.length === 0) p = pieces[--lo];
+    const within = Math.min(offset - p.offset, p.length);
+    return { line: p.line, character: p.character + within };
+  }
+
+  /** The source range of logical [start, end); an end on a piece boundary stays on the earlier line. */
+  range(start: number, end: number): Range {
+    const s = this.position(start);
+    const e = end > start ? this.endPosition(end) : s;
+    return { start: s, end: e };
+  }
+
+  private endPosition(end: number): Position {
+    const p = this.position(end - 1);
+    return { line: p.line, character: p.character + 1 };
+  }
+}
+
+/** Splits source text into lines as Go's bufio.ScanLines does (a trailing \r is dropped). */
+export function splitLines(source: string): string[] {
+  const lines = source.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/** A range covering `length` characters of one source line. */
+export function lineRange(line: number, character: number, length: number): Range {
+  return { start: { line, character }, end: { line, character: character + length } };
+}

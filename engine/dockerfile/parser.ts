@@ -1,0 +1,219 @@
+import { ARGUMENT_STYLE, parseArguments, type Span } from './arguments';
+import { DirectiveReader } from './directives';
+import { scanFlags } from './flags';
+import { findHeredocMarkers, HEREDOC_INSTRUCTIONS } from './heredoc';
+import { LogicalLine, lineRange, splitLines } from './logical-line';
+import { buildStages } from './stages';
+import type { Dockerfile, EscapeChar, Flag, Heredoc, Instruction, ParseProblem, Range, Word } from './types';
+
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0]/;
+const isComment = (line: string): boolean => line.trimStart().startsWith('#');
+
+/**
+ * Parses a Dockerfile the way BuildKit's parser does, never throwing: problems that make
+ * `docker build` refuse the file are collected in `errors` and parsing goes on, so an
+ * editor always gets the best model of what the user typed.
+ */
+export function parseDockerfile(source: string): Dockerfile {
+  return new Parser(source).parse();
+}
+
+class Parser {
+  private readonly lines: string[];
+  private readonly directives = new DirectiveReader();
+  private readonly errors: ParseProblem[] = [];
+  private readonly instructions: Instruction[] = [];
+  private next = 0;
+
+  constructor(source: string) {
+    this.lines = splitLines(source.startsWith('\ufeff') ? source.slice(1) : source);
+  }
+
+  parse(): Dockerfile {
+    let comments: string[] = [];
+    while (this.next < this.lines.length) {
+      const lineNo = this.next++;
+      const raw = this.lines[lineNo];
+      this.directives.offer(raw, lineNo);
+      if (isComment(raw)) {
+        const text = raw.trimStart().slice(1).trim();
+        comments = text === '' ? [] : [...comments, text];
+        continue;
+      }
+      const instruction = this.readInstruction(raw, lineNo, comments);
+      if (instruction) {
+        this.instructions.push(instruction);
+        comments = [];
+      }
+    }
+    const errors = [...this.directives.errors, ...this.errors];
+    if (this.instructions.length === 0) {
+      const end = Math.max(this.lines.length - 1, 0);
+      errors.push({ message: 'file with no instructions', range: lineRange(end, 0, 0) });
+    }
+    const { stages, globalArgs, errors: stageErrors } = buildStages(this.instructions);
+    return {
+      directives: this.directives.directives,
+      escapeChar: this.directives.escapeChar,
+      instructions: this.instructions,
+      globalArgs,
+      stages,
+      errors: [...errors, ...stageErrors],
+      lineCount: this.lines.length,
+    };
+  }
+
+  private get escape(): EscapeChar {
+    return this.directives.escapeChar;
+  }
+
+  // A trailing escape character (spaces may follow) continues the line, unless it is itself
+  // escaped (`\\` at the end is a literal backslash), as in BuildKit's continuation regex.
+  private trimContinuation(text: string): { text: string; continues: boolean } {
+    let end = text.length;
+    while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    if (end === 0 || text[end - 1] !== this.escape) return { text, continues: false };
+    if (end >= 2 && text[end - 2] === this.escape) return { text, continues: false };
+    return { text: text.slice(0, end - 1), continues: true };
+  }
+
+  private readInstruction(raw: string, lineNo: number, comments: string[]): Instruction | undefined {
+    const indent = raw.length - raw.trimStart().length;
+    const first = this.trimContinuation(raw.slice(indent));
+    if (!first.continues && first.text.length === 0) return undefined;
+    const line = new LogicalLine();
+    line.append(first.text, lineNo, indent);
+    let lastLine = lineNo;
+    let continues = first.continues;
+    let hasEmptyContinuationLine = false;
+    while (continues && this.next < this.lines.length) {
+      const n = this.next++;
+      const text = this.lines[n];
+      lastLine = n;
+      if (isComment(text)) continue;
+      if (text.trimStart() === '') {
+        hasEmptyContinuationLine = true;
+        continue;
+      }
+      const piece = this.trimContinuation(text);
+      line.append(piece.text, n, 0);
+      continues = piece.continues;
+    }
+    const text = line.text;
+    const start = text.length - text.trimStart().length;
+    const end = start + text.trim().length;
+    if (end <= start) return undefined;
+    const instruction = this.instructionAt(line, start, end, comments);
+    instruction.hasEmptyContinuationLine = hasEmptyContinuationLine;
+    const heredocs = this.readHeredocs(instruction, line);
+    instruction.heredocs = heredocs;
+    if (instruction.subInstruction) instruction.subInstruction.heredocs = heredocs;
+    if (heredocs.length > 0) lastLine = heredocs[heredocs.length - 1].terminatorRange.end.line;
+    instruction.range = { start: instruction.keywordRange.start, end: { line: lastLine, character: this.lines[lastLine].length } };
+    return instruction;
+  }
+
+  /** Builds the instruction found in logical text [start, end) (ONBUILD recurses on its argument). */
+  private instructionAt(line: LogicalLine, start: number, end: number, comments: string[]): Instruction {
+    const text = line.text;
+    let kwEnd = start;
+    while (kwEnd < end && !/[\t\v\f\r ]/.test(text[kwEnd])) kwEnd++;
+    const keyword = text.slice(start, kwEnd).toUpperCase();
+    let restStart = kwEnd;
+    while (restStart < end && /[\t\v\f\r ]/.test(text[restStart])) restStart++;
+    const rest = text.slice(restStart, end);
+    const scan = scanFlags(rest);
+    const flags = scan.flags.map((f) => this.flag(line, f.text, restStart + f.start, restStart + f.end));
+    let argsStart = restStart + scan.rest;
+    let argsEnd = end;
+    while (argsStart < argsEnd && GO_SPACE.test(text[argsStart])) argsStart++;
+    while (argsEnd > argsStart && GO_SPACE.test(text[argsEnd - 1])) argsEnd--;
+    const argsText = text.slice(argsStart, argsEnd);
+    const style = ARGUMENT_STYLE[keyword] ?? 'ignore';
+    const parsed = parseArguments(style, argsText, argsStart, this.escape, keyword);
+    const word = (s: Span): Word => ({ value: s.value, range: line.range(s.start, s.end) });
+    const instruction: Instruction = {
+      keyword,
+      keywordRange: line.range(start, kwEnd),
+      range: line.range(start, end),
+      original: text,
+      flags,
+      argsText,
+      argsRange: argsText ? line.range(argsStart, argsEnd) : undefined,
+      args: parsed.args.map(word),
+      json: parsed.json,
+      keyValues: parsed.keyValues.map((kv) => ({
+        key: word(kv.key),
+        value: kv.value && word(kv.value),
+        separator: kv.separator,
+        range: line.range(kv.start, kv.end),
+      })),
+      heredocs: [],
+      comments,
+      hasEmptyContinuationLine: false,
+    };
+    if (parsed.error) this.errors.push({ message: parsed.error, range: instruction.argsRange ?? instruction.range });
+    if (style === 'subCommand' && argsText) {
+      instruction.subInstruction = this.instructionAt(line, argsStart, argsEnd, []);
+    }
+    return instruction;
+  }
+
+  private flag(line: LogicalLine, flagText: string, start: number, end: number): Flag {
+    const body = flagText.slice(2);
+    const eq = body.indexOf('=');
+    const name = eq < 0 ? body : body.slice(0, eq);
+    const raw = line.text.slice(start, end);
+    const rawEq = raw.indexOf('=');
+    return {
+      name,
+      value: eq < 0 ? undefined : body.slice(eq + 1),
+      text: flagText,
+      range: line.range(start, end),
+      nameRange: line.range(start, start + 2 + name.length),
+      valueRange: rawEq < 0 ? undefined : line.range(start + rawEq + 1, end),
+    };
+  }
+
+  private readHeredocs(instruction: Instruction, line: LogicalLine): Heredoc[] {
+    const target = instruction.subInstruction ?? instruction;
+    if (!HEREDOC_INSTRUCTIONS.has(target.keyword) || target.json || !line.text.includes('<<')) return [];
+    const heredocs: Heredoc[] = [];
+    for (const marker of findHeredocMarkers(line.text)) {
+      const bodyStart = this.next;
+      let content = '';
+      let terminator: Range | undefined;
+      while (this.next < this.lines.length) {
+        const n = this.next++;
+        const text = this.lines[n];
+        const candidate = marker.chomp ? text.replace(/^\t+/, '') : text;
+        if (candidate === marker.name) {
+          terminator = lineRange(n, text.length - candidate.length, candidate.length);
+          break;
+        }
+        content += text + '\n';
+      }
+      const lastBody = (terminator ? terminator.start.line : this.next) - 1;
+      const bodyRange: Range =
+        lastBody >= bodyStart
+          ? { start: { line: bodyStart, character: 0 }, end: { line: lastBody, character: this.lines[lastBody].length } }
+          : lineRange(bodyStart, 0, 0);
+      if (!terminator) {
+        const end = Math.max(this.next - 1, 0);
+        this.errors.push({ message: `unterminated heredoc ${marker.name}`, range: line.range(marker.start, marker.end) });
+        terminator = lineRange(end, this.lines[end]?.length ?? 0, 0);
+      }
+      heredocs.push({
+        name: marker.name,
+        chomp: marker.chomp,
+        expand: marker.expand,
+        fileDescriptor: marker.fileDescriptor,
+        content,
+        markerRange: line.range(marker.start, marker.end),
+        bodyRange,
+        terminatorRange: terminator,
+      });
+    }
+    return heredocs;
+  }
+}

@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EngineError } from '../errors';
+import { digestHex, isDigest, jsonBytes } from './digest';
+import { Annotation, MediaType, type Descriptor, type Digest, type Index } from './oci';
+import { familiarReference, normalizeReference, parseReference } from './reference';
+import { withFileLock } from './store-lock';
+
+export interface StoreImage {
+  /** Normalized reference, e.g. docker.io/library/hello:latest. */
+  ref: string;
+  descriptor: Descriptor;
+}
+
+/** Where the store lives: the explicit folder, else $LAYERWISE_STORE, else the XDG cache. */
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LAYERWISE_STORE) return path.resolve(env.LAYERWISE_STORE);
+  const cache = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cache, 'layerwise');
+}
+
+/**
+ * The local image store: an OCI image layout on disk, so skopeo, umoci or podman can read it
+ * as is. Blobs are content-addressed and written to a temp file then renamed, so a killed
+ * writer leaves no half blob; index.json is replaced atomically under a lock.
+ */
+export class Store {
+  private constructor(readonly dir: string) {}
+
+  /** Opens (creating if needed) the store at `dir`. */
+  static async open(dir: string = defaultStoreDir()): Promise<Store> {
+    const store = new Store(path.resolve(dir));
+    await fs.mkdir(path.join(store.dir, 'blobs', 'sha256'), { recursive: true });
+    await fs.mkdir(store.ingestDir, { recursive: true });
+    await writeIfMissing(path.join(store.dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    await writeIfMissing(path.join(store.dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }));
+    return store;
+  }
+
+  private get ingestDir(): string {
+    return path.join(this.dir, 'ingest');
+  }
+
+  /** The file holding a blob (it may not exist). */
+  blobPath(digest: Digest): string {
+    if (!isDigest(digest)) throw new EngineError('STORE', `not a sha256 digest: ${digest}`);
+    return path.join(this.dir, 'blobs', 'sha256', digestHex(digest));
+  }
+
+  async hasBlob(digest: Digest): Promise<boolean> {
+    return fs.access(this.blobPath(digest)).then(() => true, () => false);
+  }
+
+  /**
+   * Stores bytes from a buffer or stream, hashing as it writes; when `expected` is given the
+   * content must match it or nothing is stored.
+   */
+  async writeBlob(source: Uint8Array | Readable | AsyncIterable<Uint8Array>, expected?: Digest): Promise<{ digest: Digest; size: number }> {
+    const temp = path.join(this.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const input = source instanceof Uint8Array ? Readable.from([source]) : Readable.from(source);
+    try {
+      await pipeline(input, counter, createWriteStream(temp, { flags: 'wx' }));
+      const digest: Digest = `sha256:${hash.digest('hex')}`;
+      if (expected && expected !== digest) {
+        throw new EngineError('STORE', `content does not match its digest: expected ${expected}, got ${digest}`);
+      }
+      await fs.rename(temp, this.blobPath(digest));
+      return { digest, size };
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+  }
+
+  /** Stores a JSON document and returns its descriptor. */
+  async writeJSON(value: unknown, mediaType: string): Promise<Descriptor> {
+    const bytes = jsonBytes(value);
+    const { digest, size } = await this.writeBlob(bytes);
+    return { mediaType, digest, size };
+  }
+
+  async readBlob(digest: Digest): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.blobPath(digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineError('NOT_FOUND', `blob ${digest} is not in the store ${this.dir}`);
+      throw e;
+    }
+  }
+
+  async readJSON<T>(digest: Digest): Promise<T> {
+    return JSON.parse((await this.readBlob(digest)).toString('utf8')) as T;
+  }
+
+  /** A stream of a blob's bytes, opened on demand. */
+  openBlob(digest: Digest): Readable {
+    return createReadStream(this.blobPath(digest));
+  }
+
+  /** Every tagged image, in index order. */
+  async images(): Promise<StoreImage[]> {
+    const index = await this.readIndex();
+    return index.manifests
+      .filter((d) => d.annotations?.[Annotation.refName])
+      .map((d) => ({ ref: d.annotations![Annotation.refName], descriptor: d }));
+  }
+
+  /** Points `ref` at a manifest, replacing any earlier image of that name. */
+  async tag(ref: string, manifest: Descriptor): Promise<string> {
+    const name = normalizeReference(ref);
+    await this.updateIndex((index) => {
+      index.manifests = index.manifests.filter((d) => d.annotations?.[Annotation.refName] !== name);
+      index.manifests.push({
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        annotations: { [Annotation.containerdName]: name, [Annotation.refName]: name },
+      });
+    });
+    return name;
+  }
+
+  /** Finds an image by reference (any form Docker accepts), digest or unique digest prefix. */
+  async resolve(refOrDigest: string): Promise<StoreImage> {
+    const images = await this.images();
+    const byDigest = images.filter((i) => i.descriptor.digest === refOrDigest || (refOrDigest.length >= 12 && digestHex(i.descriptor.digest).startsWith(refOrDigest.replace(/^sha256:/, ''))));
+    if (byDigest.length > 0) return byDigest[0];
+    let name: string | undefined;
+    try {
+      name = normalizeReference(refOrDigest);
+    } catch {
+      name = undefined;
+    }
+    const found = images.find((i) => i.ref === name);
+    if (found) return found;
+    const known = images.map((i) => familiarReference(parseReference(i.ref))).join(', ') || 'none';
+    throw new EngineError('NOT_FOUND', `image "${refOrDigest}" is not in the store ${this.dir} (images: ${known})`);
+  }
+
+  /** Extra per-image data Layerwise keeps beside the layout (build provenance). */
+  async writeSidecar(kind: string, digest: Digest, value: unknown): Promise<void> {
+    const file = path.join(this.dir, 'layerwise', kind, `${digestHex(digest)}.json`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(temp, JSON.stringify(value, null, 1));
+    await fs.rename(temp, file);
+  }
+
+  async readSidecar<T>(kind: string, digest: Digest): Promise<T | undefined> {
+    const file = path.join(this.dir, 'layerwise', kind, `${digestHex(digest)}.json`);
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  private async readIndex(): Promise<Index> {
+    const text = await fs.readFile(path.join(this.dir, 'index.json'), 'utf8');
+    try {
+      return JSON.parse(text) as Index;
+    } catch (e) {
+      throw new EngineError('STORE', `the store's index.json is not valid JSON (${this.dir})`, { cause: e });
+    }
+  }
+
+  private async updateIndex(change: (index: Index) => void): Promise<void> {
+    await withFileLock(path.join(this.dir, 'index.json.lock'), async () => {
+      const index = await this.readIndex();
+      change(index);
+      const temp = path.join(this.ingestDir, `index-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+      await fs.writeFile(temp, JSON.stringify(index, null, 2) + '\n');
+      await fs.rename(temp, path.join(this.dir, 'index.json'));
+    });
+  }
+}
+
+async function writeIfMissing(file: string, content: string): Promise<void> {
+  try {
+    await fs.writeFile(file, content + '\n', { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}

@@ -1,0 +1,39 @@
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import { comparePaths, tarName, type LayerEntry } from './entry';
+
+const TAR_TYPE = { file: 'file', directory: 'directory', symlink: 'symlink', hardlink: 'link', other: 'file' } as const;
+
+/**
+ * Writes entries as a reproducible tar: sorted by path, owner names left empty, times as
+ * given (the caller clamps them to SOURCE_DATE_EPOCH). Returns the tar as a stream; a
+ * failure to read a source file fails the stream.
+ */
+export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> {
+  const pack = tar.pack();
+  const sorted = [...entries].sort((a, b) => comparePaths(a.path, b.path));
+  void (async () => {
+    for (const e of sorted) {
+      const header: Partial<tar.Header> & { name: string } = {
+        name: tarName(e),
+        type: TAR_TYPE[e.type],
+        mode: e.mode,
+        uid: e.uid,
+        gid: e.gid,
+        uname: '',
+        gname: '',
+        mtime: new Date(e.mtime * 1000),
+        size: e.type === 'file' ? e.size : 0,
+      };
+      if (e.linkTarget !== undefined) header.linkname = e.linkTarget;
+      if (e.type === 'file' && e.size > 0 && e.open) {
+        await pipeline(e.open(), pack.entry(header));
+      } else {
+        await new Promise<void>((resolve, reject) => pack.entry(header, (err?: Error | null) => (err ? reject(err) : resolve())));
+      }
+    }
+    pack.finalize();
+  })().catch((err: Error) => pack.destroy(err));
+  // streamx streams are async iterable; Node's stream helpers accept them as such.
+  return pack as unknown as AsyncIterable<Uint8Array>;
+}

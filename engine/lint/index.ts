@@ -1,0 +1,54 @@
+import type { ContextIndex } from '../context/context-index';
+import type { Dockerfile } from '../dockerfile/types';
+import { executeBitRule } from './rules/execute-bit';
+import { layerCountRule } from './rules/layer-count';
+import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptions, type Rule } from './types';
+
+/** Parse errors: what `docker build` rejects before building. */
+export const SYNTAX_RULE = 'LW0001';
+
+/** Every rule, in the order their findings are listed. */
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule];
+
+export interface LintRequest {
+  dockerfile: Dockerfile;
+  context?: ContextIndex;
+  bases?: Map<string, BaseImageFacts>;
+  options?: Partial<LintOptions>;
+}
+
+/**
+ * Runs every rule and returns the findings sorted by position. A rule that throws is a
+ * bug in that rule: it is reported as an internal finding instead of losing the others.
+ */
+export function lint(request: LintRequest): Finding[] {
+  const input = {
+    dockerfile: request.dockerfile,
+    context: request.context,
+    bases: request.bases ?? new Map(),
+    options: { ...DEFAULT_LINT_OPTIONS, ...request.options },
+  };
+  const findings: Finding[] = request.dockerfile.errors.map((e) => ({
+    rule: SYNTAX_RULE,
+    severity: 'error' as const,
+    range: e.range,
+    message: e.message,
+    fixes: [],
+    related: [],
+  }));
+  for (const rule of RULES) {
+    try {
+      findings.push(...rule.check(input));
+    } catch (e) {
+      findings.push({
+        rule: rule.id,
+        severity: 'info',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `internal error in rule ${rule.id} (${rule.name}): ${(e as Error).message}`,
+        fixes: [],
+        related: [],
+      });
+    }
+  }
+  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

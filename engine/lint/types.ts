@@ -1,0 +1,66 @@
+import type { ContextIndex } from '../context/context-index';
+import type { Dockerfile, Range } from '../dockerfile/types';
+
+/** hadolint's levels, so `--format json` reads like hadolint's. */
+export type Severity = 'error' | 'warning' | 'info' | 'style';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix an editor applies for "fix all of this kind". */
+  preferred?: boolean;
+}
+
+/** A second place that explains a finding (the ENTRYPOINT that runs a non-executable COPY). */
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  range: Range;
+  message: string;
+  fixes: Fix[];
+  related: RelatedLocation[];
+}
+
+/** What is known of a base image before building: from the local store, or from built-in tables. */
+export interface BaseImageFacts {
+  /** Normalized reference. */
+  ref: string;
+  layers: number;
+}
+
+export interface LintOptions {
+  /** Warn when a stage has more layers than this (base included). */
+  layerCountThreshold: number;
+}
+
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20 };
+
+export interface LintInput {
+  dockerfile: Dockerfile;
+  /** Absent when linting a Dockerfile without its build context (stdin, unsaved buffer). */
+  context?: ContextIndex;
+  /** Facts of FROM images, keyed by the FROM word as written. */
+  bases: Map<string, BaseImageFacts>;
+  options: LintOptions;
+}
+
+/** A rule: a pure function of its input. One file per rule family under rules/. */
+export interface Rule {
+  id: string;
+  /** Short kebab-case name, also accepted in ignore pragmas. */
+  name: string;
+  severity: Severity;
+  /** One sentence: what it finds and why it matters. */
+  description: string;
+  check(input: LintInput): Finding[];
+}

@@ -1,0 +1,86 @@
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+  type WorkDoneProgressParams,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeImage } from '../engine/analyze/analyze-image';
+import { defaultStoreDir, Store } from '../engine/image/store';
+import { runBuild } from './builds';
+import { Requests, type BuildParams, type InspectParams, type ServerSettings } from './protocol';
+import { fixesToCodeActions } from './service/code-actions';
+import { Validator } from './validation';
+
+// The server speaks LSP over whatever transport it was started with (--stdio, --node-ipc).
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let settings: ServerSettings = { store: '', layerCountThreshold: 20 };
+let store: Promise<Store> | undefined;
+
+const openStore = (): Promise<Store> => (store ??= Store.open(settings.store || defaultStoreDir()));
+
+// The store is optional for linting: without one, base images are simply unknown.
+let lintStore: Store | undefined;
+const validator = new Validator(connection, documents, () => ({ store: lintStore, layerCountThreshold: settings.layerCountThreshold }));
+
+function applySettings(next: Partial<ServerSettings> | undefined): void {
+  const merged = { ...settings, ...(next ?? {}) };
+  if (merged.store !== settings.store) store = undefined;
+  settings = merged;
+  openStore().then((s) => (lintStore = s), (e) => connection.console.error(`layerwise: cannot open the image store: ${e.message}`));
+}
+
+connection.onInitialize((params): InitializeResult => {
+  applySettings((params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined)?.settings);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: 'layerwise' },
+  };
+});
+
+connection.onInitialized(() => {
+  void connection.client.register(DidChangeConfigurationNotification.type, { section: 'layerwise' }).catch(() => undefined);
+});
+
+connection.onDidChangeConfiguration((change) => {
+  const s = (change.settings as { layerwise?: Partial<ServerSettings> & { lint?: { layerCountThreshold?: number } } } | undefined)?.layerwise;
+  if (s) applySettings({ store: s.store, layerCountThreshold: s.lint?.layerCountThreshold ?? s.layerCountThreshold });
+  validator.revalidateAll();
+});
+
+documents.onDidOpen((e) => validator.schedule(e.document, 0));
+documents.onDidChangeContent((e) => validator.schedule(e.document));
+documents.onDidSave((e) => {
+  validator.invalidateContexts();
+  validator.schedule(e.document, 0);
+});
+documents.onDidClose((e) => validator.clear(e.document.uri));
+connection.onDidChangeWatchedFiles(() => {
+  validator.invalidateContexts();
+  validator.revalidateAll();
+});
+
+connection.onCodeAction((params) => fixesToCodeActions(params.textDocument.uri, params.context.diagnostics));
+
+connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
+  // A plain-string request gets no reporter of its own: attach one to the client's token.
+  const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line));
+  validator.invalidateContexts();
+  return result;
+});
+
+connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
+
+process.on('uncaughtException', (e) => connection.console.error(`layerwise: uncaught ${e.stack ?? e}`));
+process.on('unhandledRejection', (e) => connection.console.error(`layerwise: unhandled ${(e as Error)?.stack ?? e}`));
+
+documents.listen(connection);
+connection.listen();

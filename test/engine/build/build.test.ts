@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build } from '../../../engine/build/builder';
+import { EngineError } from '../../../engine/errors';
+import { Annotation, type ImageConfig, type Index, type Manifest } from '../../../engine/image/oci';
+import { Store } from '../../../engine/image/store';
+import { readLayerHeaders, type TarMember } from '../../../engine/layer/tar-reader';
+import { example } from '../../helpers/paths';
+import { contextWith, tempDir } from '../../helpers/fixtures';
+
+async function members(store: Store, digest: `sha256:${string}`): Promise<TarMember[]> {
+  const out: TarMember[] = [];
+  for await (const m of readLayerHeaders(store.openBlob(digest))) out.push(m);
+  return out;
+}
+
+test('builds examples/hello into an OCI layout with a tagged, well-formed image', async () => {
+  const store = await Store.open(tempDir());
+  const events: string[] = [];
+  const result = await build({ context: example('hello'), tag: 'hello', store, onEvent: (e) => events.push(e.type) });
+  assert.equal(result.image.ref, 'docker.io/library/hello:latest');
+  const layout = JSON.parse(fs.readFileSync(path.join(store.dir, 'oci-layout'), 'utf8'));
+  assert.equal(layout.imageLayoutVersion, '1.0.0');
+  const index = JSON.parse(fs.readFileSync(path.join(store.dir, 'index.json'), 'utf8')) as Index;
+  assert.equal(index.manifests.length, 1);
+  assert.equal(index.manifests[0].annotations?.[Annotation.refName], 'docker.io/library/hello:latest');
+  assert.equal(index.manifests[0].digest, result.image.digest);
+  const manifest = await store.readJSON<Manifest>(result.image.digest);
+  const config = await store.readJSON<ImageConfig>(manifest.config.digest);
+  assert.deepEqual(config.config.Entrypoint, ['/while.sh']);
+  assert.ok(config.config.Env?.some((e) => e.startsWith('PATH=')));
+  assert.deepEqual(config.rootfs.diff_ids, manifest.layers.map((l) => l.digest));
+  assert.deepEqual(config.history.map((h) => [h.created_by, h.empty_layer ?? false]), [
+    ['COPY hello.txt while.sh / # buildkit', false],
+    ['ENTRYPOINT ["/while.sh"]', true],
+  ]);
+  const files = await members(store, manifest.layers[0].digest);
+  const onDisk = (f: string) => fs.statSync(example('hello', f));
+  assert.deepEqual(files.map((m) => [m.path, m.type, m.size, m.mode, m.uid]), [
+    ['/hello.txt', 'file', onDisk('hello.txt').size, onDisk('hello.txt').mode & 0o7777, 0],
+    ['/while.sh', 'file', onDisk('while.sh').size, onDisk('while.sh').mode & 0o7777, 0],
+  ]);
+  assert.deepEqual(events.filter((e) => e !== 'step'), ['start', 'layer', 'done']);
+});
+
+test('the analysis maps each layer and file to its Dockerfile line', async () => {
+  const store = await Store.open(tempDir());
+  const { image } = await build({ context: example('hello'), tag: 'hello', store });
+  const dockerfile = fs.readFileSync(example('hello', 'Dockerfile'), 'utf8').split('\n');
+  const [layer] = image.layers;
+  assert.equal(layer.instruction, 'COPY hello.txt while.sh /');
+  assert.equal(dockerfile[layer.source!.range.start.line], 'COPY hello.txt while.sh /');
+  assert.equal(layer.source!.file, example('hello', 'Dockerfile'));
+  const names = image.tree.children!.map((c) => [c.name, c.size, c.layer]);
+  assert.deepEqual(names, [
+    ['hello.txt', fs.statSync(example('hello', 'hello.txt')).size, 0],
+    ['while.sh', fs.statSync(example('hello', 'while.sh')).size, 0],
+  ]);
+  assert.equal(image.tree.size, names.reduce((n, [, s]) => n + (s as number), 0));
+});
+
+test('metadata instructions land in the config as Docker writes them', async () => {
+  const ctx = contextWith({
+    'Dockerfile': [
+      'ARG BASE=scratch',
+      'FROM $BASE',
+      'ARG APP=/srv/app',
+      'ENV HOME_DIR=$APP GREETING="hello world"',
+      'WORKDIR $HOME_DIR',
+      'COPY a.txt ./',
+      'LABEL org.example.name="demo" version=1',
+      'USER 1000:1000',
+      'EXPOSE 8080 53/udp',
+      'CMD echo hi',
+      'ENTRYPOINT ["/bin/run"]',
+      'STOPSIGNAL SIGTERM',
+      'VOLUME /data',
+      'HEALTHCHECK --interval=5s --retries=3 CMD ["/bin/check"]',
+      '',
+    ].join('\n'),
+    'a.txt': 'A',
+  });
+  const store = await Store.open(tempDir());
+  const { image } = await build({ context: ctx, store, tag: 'demo:1' });
+  const c = image.config;
+  assert.deepEqual(c.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME_DIR=/srv/app', 'GREETING=hello world']);
+  assert.equal(c.WorkingDir, '/srv/app');
+  assert.deepEqual(c.Labels, { 'org.example.name': 'demo', version: '1' });
+  assert.equal(c.User, '1000:1000');
+  assert.deepEqual(Object.keys(c.ExposedPorts ?? {}), ['53/udp', '8080/tcp']);
+  // ENTRYPOINT after CMD in the same stage keeps that CMD.
+  assert.deepEqual(c.Cmd, ['/bin/sh', '-c', 'echo hi']);
+  assert.deepEqual(c.Entrypoint, ['/bin/run']);
+  assert.equal(c.StopSignal, 'SIGTERM');
+  assert.deepEqual(c.Volumes, { '/data': {} });
+  assert.deepEqual(c.Healthcheck, { Test: ['CMD', '/bin/check'], Interval: 5e9, Retries: 3 });
+  // WORKDIR made /srv and /srv/app; COPY put a.txt inside.
+  assert.deepEqual(image.layers.map((l) => l.files.map((f) => f.path)), [['/srv', '/srv/app'], ['/srv/app/a.txt']]);
+  assert.deepEqual(image.history.map((h) => h.instruction.split(' ')[0]), ['ARG', 'ENV', 'WORKDIR', 'COPY', 'LABEL', 'USER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'STOPSIGNAL', 'VOLUME', 'HEALTHCHECK']);
+  assert.equal(image.history.find((h) => h.instruction.startsWith('EXPOSE'))!.createdBy, 'EXPOSE map[53/udp:{} 8080/tcp:{}]');
+});
+
+test('SOURCE_DATE_EPOCH makes builds reproducible: same inputs, same digest', async () => {
+  const a = await build({ context: example('hello'), store: await Store.open(tempDir()), sourceDateEpoch: 1700000000 });
+  const b = await build({ context: example('hello'), store: await Store.open(tempDir()), sourceDateEpoch: 1700000000 });
+  const c = await build({ context: example('hello'), store: await Store.open(tempDir()), sourceDateEpoch: 1700000001 });
+  assert.equal(a.image.digest, b.image.digest);
+  assert.notEqual(a.image.digest, c.image.digest);
+  assert.equal(a.image.created, '2023-11-14T22:13:20Z');
+});
+
+test('errors name the instruction and leave the store without a tag', async () => {
+  const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY missing.txt /\n', 'Dockerfile.run': 'FROM scratch\nRUN echo\n' });
+  const store = await Store.open(tempDir());
+  await assert.rejects(build({ context: ctx, store, tag: 'x' }), (e: EngineError) => {
+    assert.equal(e.code, 'BUILD');
+    assert.match(e.message, /missing\.txt" not found/);
+    assert.equal(e.location?.range.start.line, 1);
+    return true;
+  });
+  await assert.rejects(build({ context: ctx, dockerfile: path.join(ctx, 'Dockerfile.run'), store, tag: 'x' }), /RUN needs a sandbox/);
+  assert.deepEqual(await store.images(), []);
+});
+
+test('a cancelled build stops with CANCELLED and tags nothing', async () => {
+  const store = await Store.open(tempDir());
+  const controller = new AbortController();
+  const run = build({
+    context: example('hello'),
+    store,
+    tag: 'never',
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === 'step' && e.step === 2) controller.abort();
+    },
+  });
+  await assert.rejects(run, (e: EngineError) => e.code === 'CANCELLED');
+  assert.deepEqual(await store.images(), []);
+  assert.deepEqual(fs.readdirSync(path.join(store.dir, 'ingest')), []);
+});

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { contextWith, tempDir } from '../../helpers/fixtures';
+import { example, projectRoot } from '../../helpers/paths';
+
+const cliJs = path.join(projectRoot(), 'dist', 'cli.js');
+
+function cli(args: string[], store = tempDir()) {
+  const r = spawnSync(process.execPath, [cliJs, ...args], { encoding: 'utf8', env: { ...process.env, LAYERWISE_STORE: store } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('lint --format json gives hadolint fields with the exact range of while.sh', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const file = example('hello', 'Dockerfile');
+  const r = cli(['lint', '--format', 'json', file]);
+  assert.equal(r.code, 1);
+  const records = JSON.parse(r.out);
+  const rec = records.find((x: { code: string }) => x.code === 'LW2001');
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.startsWith('COPY'));
+  const col = lines[line].indexOf('while.sh');
+  assert.deepEqual(
+    { line: rec.line, column: rec.column, endLine: rec.endLine, endColumn: rec.endColumn, level: rec.level, file: rec.file },
+    { line: line + 1, column: col + 1, endLine: line + 1, endColumn: col + 1 + 'while.sh'.length, level: 'error', file },
+  );
+  assert.match(rec.message, /permission denied/);
+});
+
+test('lint text output names file:line:col and exits 0 on a clean Dockerfile', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const r = cli(['lint', example('hello', 'Dockerfile')]);
+  assert.match(r.out, /Dockerfile:3:16 LW2001 error:/);
+  const clean = contextWith({ Dockerfile: 'FROM scratch\nCOPY a /\n', a: 'x' });
+  assert.deepEqual(cli(['lint', path.join(clean, 'Dockerfile')]), { code: 0, out: '', err: '' });
+  const broken = contextWith({ Dockerfile: 'FROM a b\n' });
+  const b = cli(['lint', path.join(broken, 'Dockerfile')]);
+  assert.equal(b.code, 1);
+  assert.match(b.out, /LW0001 error: FROM requires either one or three arguments/);
+});
+
+test('build then inspect prints layers and the file tree with sizes and provenance', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const store = tempDir();
+  const b = cli(['build', '-t', 'hello', example('hello')], store);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.out, /^docker\.io\/library\/hello:latest {2}sha256:[0-9a-f]{64}/);
+  assert.match(b.err, /\[2\/3\] COPY hello.txt while.sh \//);
+  const i = cli(['inspect', 'hello'], store);
+  assert.equal(i.code, 0, i.err);
+  const size = (f: string) => fs.statSync(example('hello', f)).size;
+  assert.match(i.out, /LAYERS\n.*\n {2}0 .*COPY hello\.txt while\.sh \/ .*Dockerfile:3/);
+  assert.match(i.out, new RegExp(`hello\\.txt  ${size('hello.txt')} B  0644  layer 0: COPY hello\\.txt while\\.sh / \\(.*Dockerfile:3\\)`));
+  assert.match(i.out, new RegExp(`while\\.sh  ${size('while.sh')} B  0644  layer 0`));
+  const json = JSON.parse(cli(['inspect', '--json', 'hello'], store).out);
+  assert.equal(json.layers[0].source.range.start.line, 2);
+  assert.deepEqual(json.tree.children.map((c: { name: string }) => c.name), ['hello.txt', 'while.sh']);
+});
+
+test('usage errors exit 2; a missing image exits 1 with the store named', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  assert.equal(cli(['build']).code, 2);
+  assert.equal(cli(['frobnicate']).code, 2);
+  assert.equal(cli(['lint', '--bogus', 'x']).code, 2);
+  const store = tempDir();
+  const missing = cli(['inspect', 'nothere'], store);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, new RegExp(`image "nothere" is not in the store ${store}`));
+});

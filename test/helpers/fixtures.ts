@@ -1,0 +1,23 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh temp folder, removed when the process exits. */
+export function tempDir(prefix = 'layerwise-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes files (path -> content, or [content, mode]) under a new temp folder and returns it. */
+export function contextWith(files: Record<string, string | [string, number]>): string {
+  const dir = tempDir();
+  for (const [rel, spec] of Object.entries(files)) {
+    const [content, mode] = Array.isArray(spec) ? spec : [spec, 0o644];
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    fs.chmodSync(file, mode);
+  }
+  return dir;
+}

@@ -1,0 +1,173 @@
+// Runs inside a real VS Code extension host (code-server via test/vscode/suite.test.ts, or
+// Electron via test/vscode/run-electron.ts) against the real Layerwise extension.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as VSCode from 'vscode';
+
+// Only an extension host running mocha may load this file. Anywhere else (e.g. a bare `node --test`
+// that walks every .js under a test folder) it defines nothing instead of failing on `vscode`.
+const inHost = typeof suite === 'function';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const vscode: typeof VSCode = inHost ? require('vscode') : (undefined as never);
+
+const EXTENSION_ID = 'layerwise.layerwise';
+const TAG = 'hello-suite:latest';
+
+interface FileEntry { path: string; size: number }
+interface Layer { index: number; instruction: string; line?: number; size: number; files: FileEntry[] }
+interface BuildResult { image: { ref: string; digest: string; size: number; layers: Layer[]; tree?: unknown } }
+interface LayersView {
+  getChildren(node?: unknown): unknown[] | Thenable<unknown[]> | null | undefined;
+  getTreeItem?(node: unknown): VSCode.TreeItem | Thenable<VSCode.TreeItem>;
+}
+
+if (inHost) suite('Layerwise in a real VS Code', function () {
+  let example: string; // folder holding Dockerfile, hello.txt, while.sh
+  let dockerfile: VSCode.Uri;
+  let built: BuildResult | undefined;
+
+  suiteSetup(function () {
+    example = findExample();
+    dockerfile = vscode.Uri.file(path.join(example, 'Dockerfile'));
+    console.log(`  example: ${example} (VS Code ${vscode.version}, appHost ${vscode.env.appHost})`);
+  });
+
+  test('opening the Dockerfile activates the extension and flags while.sh (LW2001)', async function () {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'dockerfile');
+
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not installed`);
+    await waitFor('extension activation', 30_000, () => ext.isActive || undefined);
+
+    const found = await waitFor('an LW2001 diagnostic', 45_000, () => {
+      const d = vscode.languages.getDiagnostics(dockerfile).filter((x) => x.source === 'layerwise' && codeOf(x) === 'LW2001');
+      return d.length > 0 ? d : undefined;
+    });
+    const onLines = found.filter((d) => d.range.start.line === 2 || d.range.start.line === 3);
+    assert.ok(onLines.length > 0,
+      `LW2001 not on line 2 or 3 (0-based): ${found.map((d) => `${fmt(d.range)} ${d.message}`).join('; ')}`);
+    for (const d of onLines) {
+      const line = d.range.start.line;
+      const text = doc.lineAt(line).text;
+      const col = text.indexOf('while.sh');
+      assert.ok(col >= 0, `line ${line} has no "while.sh": ${text}`);
+      const expected = new vscode.Range(line, col, line, col + 'while.sh'.length);
+      assert.ok(d.range.isEqual(expected),
+        `LW2001 range ${fmt(d.range)} ("${doc.getText(d.range)}") is not "while.sh" at ${fmt(expected)} in: ${text}`);
+      assert.ok(d.severity === vscode.DiagnosticSeverity.Warning || d.severity === vscode.DiagnosticSeverity.Error,
+        `LW2001 severity ${d.severity}`);
+      console.log(`    LW2001 at ${fmt(d.range)}: ${d.message}`);
+    }
+  });
+
+  test('layerwise.buildImage builds the image and reports the COPY layer with real file sizes', async function () {
+    const result = await vscode.commands.executeCommand<BuildResult>('layerwise.buildImage',
+      { dockerfile: dockerfile.fsPath, tag: TAG });
+    assert.ok(result && typeof result === 'object' && result.image, `buildImage resolved to ${JSON.stringify(result)}`);
+    const image = result.image;
+    assert.equal(typeof image.ref, 'string');
+    assert.ok(image.ref.includes('hello-suite'), `ref ${image.ref} does not name the tag ${TAG}`);
+    assert.match(image.digest, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(typeof image.size, 'number');
+    assert.ok(Array.isArray(image.layers), 'image.layers is not an array');
+
+    const copies = image.layers.filter((l) => l.instruction.startsWith('COPY'));
+    assert.equal(copies.length, 1, `expected one COPY layer, got: ${image.layers.map((l) => l.instruction).join(' | ')}`);
+    const copy = copies[0];
+    assert.ok(copy.instruction.includes('hello.txt') && copy.instruction.includes('while.sh'), copy.instruction);
+    assert.equal(typeof copy.size, 'number');
+    assert.equal(typeof copy.index, 'number');
+    if (copy.line !== undefined) {
+      assert.ok(copy.line === 2 || copy.line === 3, `COPY layer line ${copy.line}: expected 2 (0-based) or 3 (1-based)`);
+    }
+    for (const name of ['hello.txt', 'while.sh']) {
+      const f = copy.files.find((x) => x.path.replace(/^\.?\/+/, '') === name);
+      assert.ok(f, `${name} not in the COPY layer's files: ${JSON.stringify(copy.files)}`);
+      assert.equal(f.size, fs.statSync(path.join(example, name)).size, `size of ${name}`);
+    }
+
+    // The runner points layerwise.store at a fresh temp folder: the image must have landed there.
+    const store = vscode.workspace.getConfiguration('layerwise').get<string>('store');
+    if (store) {
+      assert.ok(fs.existsSync(store) && fs.readdirSync(store).length > 0, `store ${store} is empty after the build`);
+    }
+    console.log(`    built ${image.ref} ${image.digest} (${image.layers.length} layer(s), ${image.size} B)`);
+    built = result;
+  });
+
+  test("the exported layersView shows the image node and its layers", async function () {
+    assert.ok(built, 'needs the build of the previous test');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const api = ext.exports as { layersView?: LayersView } | undefined;
+    assert.ok(api && api.layersView, `activate() exports no layersView: ${Object.keys(api ?? {}).join(', ')}`);
+    const view = api.layersView;
+
+    const roots = await waitFor('the image node in layersView', 15_000, async () => {
+      const r = (await view.getChildren()) ?? [];
+      for (const n of r) if ((await labelOf(view, n)) === built!.image.ref) return { all: r, image: n };
+      return undefined;
+    }).catch(async (e) => {
+      const r = (await view.getChildren()) ?? [];
+      throw new Error(`${(e as Error).message}; roots: ${JSON.stringify(await Promise.all(r.map((n) => labelOf(view, n))))}`);
+    });
+    const children = (await view.getChildren(roots.image)) ?? [];
+    const labels = await Promise.all(children.map((n) => labelOf(view, n)));
+    const instructions = built.image.layers.map((l) => l.instruction);
+    // The layers, in order; other nodes (e.g. an "All files" node) may follow them.
+    assert.deepEqual(labels.filter((l) => instructions.includes(l)), instructions,
+      `layer nodes under the image node: ${JSON.stringify(labels)}`);
+    const others = labels.filter((l) => !instructions.includes(l));
+    if (others.length) console.log(`    image node also has: ${others.join(', ')}`);
+    const copyNode = children[labels.findIndex((l) => l.startsWith('COPY'))];
+    const files = (await view.getChildren(copyNode)) ?? [];
+    const fileLabels = await Promise.all(files.map((n) => labelOf(view, n)));
+    assert.ok(fileLabels.some((l) => l.includes('while.sh')), `files under the COPY layer: ${JSON.stringify(fileLabels)}`);
+  });
+});
+
+/** The folder with the hello example: the opened workspace folder, else $LAYERWISE_EXAMPLE, else the project's. */
+function findExample(): string {
+  const candidates = [
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, 'examples', 'hello')),
+    process.env.LAYERWISE_EXAMPLE ?? '',
+    path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'hello'),
+  ];
+  for (const c of candidates) {
+    if (c && fs.existsSync(path.join(c, 'Dockerfile')) && fs.existsSync(path.join(c, 'while.sh'))) return c;
+  }
+  throw new Error(`no hello example among ${candidates.join(', ')}`);
+}
+
+async function labelOf(view: LayersView, node: unknown): Promise<string> {
+  if (view.getTreeItem) {
+    const item = await view.getTreeItem(node);
+    const l = item.label;
+    return typeof l === 'string' ? l : l?.label ?? '';
+  }
+  const n = node as { label?: unknown };
+  return typeof n.label === 'string' ? n.label : JSON.stringify(node);
+}
+
+function codeOf(d: VSCode.Diagnostic): string | number | undefined {
+  const c = d.code;
+  return typeof c === 'object' && c !== null ? c.value : c;
+}
+
+function fmt(r: VSCode.Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+/** Polls `probe` every 100 ms until it returns something other than undefined. */
+async function waitFor<T>(what: string, timeout: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
