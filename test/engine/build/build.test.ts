@@ -140,3 +140,22 @@ test('a cancelled build stops with CANCELLED and tags nothing', async () => {
   assert.deepEqual(await store.images(), []);
   assert.deepEqual(fs.readdirSync(path.join(store.dir, 'ingest')), []);
 });
+
+test('.dockerignore (moby semantics) decides what COPY . sees', async () => {
+  const ctx = contextWith({
+    Dockerfile: 'FROM scratch\nCOPY . /app/\n',
+    '.dockerignore': '*.log\n!keep.log\nsecrets/\n**/*.tmp\n',
+    'a.txt': 'a',
+    'x.log': 'x',
+    'keep.log': 'k',
+    'secrets/key': 's',
+    'deep/b.tmp': 't',
+    'deep/c.txt': 'c',
+  });
+  const store = await Store.open(tempDir());
+  const { image } = await build({ context: ctx, store });
+  const files = image.layers[0].files.filter((f) => f.type === 'file').map((f) => f.path).sort();
+  assert.deepEqual(files, ['/app/.dockerignore', '/app/Dockerfile', '/app/a.txt', '/app/deep/c.txt', '/app/keep.log']);
+  const named = contextWith({ Dockerfile: 'FROM scratch\nCOPY x.log /\n', '.dockerignore': '*.log\n', 'x.log': 'x' });
+  await assert.rejects(build({ context: named, store }), /excluded by \.dockerignore/);
+});
