@@ -1,7 +1,7 @@
 import { EngineError } from '../errors';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
-import { readLayerHeaders, type TarMember } from '../layer/tar-reader';
+import { layerMembers } from '../layer/members-cache';
 import { MergedFilesystem } from './merged-tree';
 import type { HistoryStep, ImageAnalysis, LayerAnalysis, SourceLocation } from './model';
 import { readProvenance } from './provenance';
@@ -24,9 +24,7 @@ export async function analyzeManifest(store: Store, descriptor: Descriptor, ref?
   const merged = new MergedFilesystem();
   const layers: LayerAnalysis[] = [];
   for (const [index, layer] of manifest.layers.entries()) {
-    const members: TarMember[] = [];
-    for await (const m of readLayerHeaders(store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') })) members.push(m);
-    const files = merged.apply(index, members);
+    const files = merged.apply(index, await layerMembers(store, layer));
     const step = history.find((h) => h.layer === index);
     layers.push({
       index,

@@ -3,7 +3,7 @@ import type { EscapeChar } from '../dockerfile/types';
 import { EngineError, type ErrorLocation } from '../errors';
 import { MediaType, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
-import { readLayerHeaders, type TarMember } from '../layer/tar-reader';
+import { layerMembers } from '../layer/members-cache';
 import { DEFAULT_PATH, StageState } from './stage-state';
 
 /** Docker's name for the host architecture. */
@@ -49,9 +49,7 @@ export async function storeImageState(store: Store, ref: string, escape: EscapeC
   if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) (config.config.Env ??= []).push(DEFAULT_PATH);
   const fs = new MergedFilesystem();
   for (const [i, layer] of manifest.layers.entries()) {
-    const members: TarMember[] = [];
-    for await (const m of readLayerHeaders(store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') })) members.push(m);
-    fs.apply(i, members);
+    fs.apply(i, await layerMembers(store, layer));
   }
   return new StageState(config, [...manifest.layers], fs, escape);
 }

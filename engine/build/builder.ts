@@ -8,6 +8,7 @@ import type { Dockerfile, Instruction, Stage } from '../dockerfile/types';
 import { EngineError } from '../errors';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
+import { rememberLayer } from '../layer/members-cache';
 import { writeLayerTar } from '../layer/tar-writer';
 import type { LayerEntry } from '../layer/entry';
 import { hostArchitecture, scratchState, stageCopy, storeImageState } from './base-image';
@@ -213,6 +214,7 @@ async function commitLayer(
 ): Promise<void> {
   const { digest, size } = await store.writeBlob(writeLayerTar(entries));
   const layer: Descriptor = { mediaType: MediaType.ociLayer, digest, size };
+  rememberLayer(digest, entries);
   state.fs.apply(state.layers.length, entries);
   state.commitLayer(layer, digest, history, ctx.created, ins.range);
   emit({ type: 'layer', step, digest, size, files: entries.length });

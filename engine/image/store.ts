@@ -17,6 +17,8 @@ export interface StoreImage {
   descriptor: Descriptor;
 }
 
+const WRITE_BATCH = 1 << 20;
+
 /** Where the store lives: the explicit folder, else $LAYERWISE_STORE, else the XDG cache. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LAYERWISE_STORE) return path.resolve(env.LAYERWISE_STORE);
@@ -64,11 +66,23 @@ export class Store {
     const temp = path.join(this.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
+    // Hashes, and gathers small chunks (a tar is many 512-byte headers) into large writes.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);
         size += chunk.length;
-        done(null, chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < WRITE_BATCH) return done();
+        const out = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        done(null, out);
+      },
+      flush(done) {
+        done(null, pendingBytes > 0 ? Buffer.concat(pending, pendingBytes) : undefined);
       },
     });
     const input = source instanceof Uint8Array ? Readable.from([source]) : Readable.from(source);

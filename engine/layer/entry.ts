@@ -17,6 +17,8 @@ export interface LayerEntry {
   linkTarget?: string;
   /** Opens the file's content; files only. */
   open?: () => Readable;
+  /** Reads the whole content at once; small files are far cheaper read this way than streamed. */
+  readSync?: () => Buffer;
 }
 
 /** A tar member name for an image path: relative, directories with a trailing slash. */

@@ -2,6 +2,9 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { comparePaths, tarName, type LayerEntry } from './entry';
 
+const SMALL_FILE = 1 << 20;
+const YIELD_MS = 8;
+
 const TAR_TYPE = { file: 'file', directory: 'directory', symlink: 'symlink', hardlink: 'link', other: 'file' } as const;
 
 /**
@@ -13,7 +16,14 @@ export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> 
   const pack = tar.pack();
   const sorted = [...entries].sort((a, b) => comparePaths(a.path, b.path));
   void (async () => {
+    let slice = performance.now();
     for (const e of sorted) {
+      // Synchronous reads are several times cheaper than async ones for small files; yielding
+      // every few milliseconds keeps the event loop (the language server) responsive.
+      if (performance.now() - slice > YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
       const header: Partial<tar.Header> & { name: string } = {
         name: tarName(e),
         type: TAR_TYPE[e.type],
@@ -26,7 +36,11 @@ export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> 
         size: e.type === 'file' ? e.size : 0,
       };
       if (e.linkTarget !== undefined) header.linkname = e.linkTarget;
-      if (e.type === 'file' && e.size > 0 && e.open) {
+      if (e.type === 'file' && e.size > 0 && e.size <= SMALL_FILE && e.readSync) {
+        const buffer = e.readSync();
+        if (buffer.length !== e.size) throw new Error(`${e.path} changed size while the layer was written (${e.size} -> ${buffer.length} bytes)`);
+        await new Promise<void>((resolve, reject) => pack.entry(header, buffer, (err?: Error | null) => (err ? reject(err) : resolve())));
+      } else if (e.type === 'file' && e.size > 0 && e.open) {
         await pipeline(e.open(), pack.entry(header));
       } else {
         await new Promise<void>((resolve, reject) => pack.entry(header, (err?: Error | null) => (err ? reject(err) : resolve())));
