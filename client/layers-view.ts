@@ -48,9 +48,9 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   getTreeItem(node: LayersNode): vscode.TreeItem {
     switch (node.kind) {
       case 'image': {
-        const item = new vscode.TreeItem(node.image.ref ?? node.image.digest.slice(7, 19), vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(node.image.name, vscode.TreeItemCollapsibleState.Expanded);
         item.description = `${humanSize(node.image.size)} · ${node.image.layers.length} layer${node.image.layers.length === 1 ? '' : 's'}`;
-        item.tooltip = `${node.image.digest}\n${node.image.os}/${node.image.architecture}`;
+        item.tooltip = `${node.image.ref ?? ''}\n${node.image.digest}\n${node.image.os}/${node.image.architecture}, ${humanSize(node.image.size)} stored`;
         item.iconPath = new vscode.ThemeIcon('package');
         item.contextValue = 'image';
         return withId(item, node);
@@ -58,9 +58,9 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
       case 'layer': {
         const { layer } = node;
         const item = new vscode.TreeItem(layer.instruction || `layer ${layer.index}`, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${humanSize(layer.size)} · ${layer.files.length} file${layer.files.length === 1 ? '' : 's'}`;
+        item.description = `${humanSize(layer.contentSize)} · ${layer.files.length} file${layer.files.length === 1 ? '' : 's'}`;
         const where = layer.source ? `\n${layer.source.file}:${layer.source.range.start.line + 1}` : '';
-        item.tooltip = new vscode.MarkdownString(`**Layer ${layer.index}** — ${humanSize(layer.size)}\n\n\`${layer.createdBy}\`${where}\n\n${layer.digest}`);
+        item.tooltip = new vscode.MarkdownString(`**Layer ${layer.index}** — ${humanSize(layer.contentSize)} of files, ${humanSize(layer.size)} stored\n\n\`${layer.createdBy}\`${where}\n\n${layer.digest}`);
         item.iconPath = new vscode.ThemeIcon('layers');
         item.contextValue = 'layer';
         if (layer.source) {

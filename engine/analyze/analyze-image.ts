@@ -1,4 +1,6 @@
 import { EngineError } from '../errors';
+import { shortDigest } from '../image/digest';
+import { familiarReference, parseReference } from '../image/reference';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
 import { layerMembers } from '../layer/members-cache';
@@ -42,6 +44,7 @@ export async function analyzeManifest(store: Store, descriptor: Descriptor, ref?
   }
   return {
     ref,
+    name: ref ? familiarReference(parseReference(ref)) : shortDigest(descriptor.digest),
     digest: descriptor.digest,
     configDigest: manifest.config.digest,
     os: config.os,

@@ -33,7 +33,7 @@ export interface LayerAnalysis {
   digest: Digest;
   diffId: Digest;
   mediaType: string;
-  /** Bytes of the blob as stored. */
+  /** Bytes of the blob as stored (tar headers and padding included; compressed for pulled layers). */
   size: number;
   /** The history entry that made it, when history maps onto layers. */
   historyIndex?: number;
@@ -86,6 +86,8 @@ export interface FileNode {
 export interface ImageAnalysis {
   /** Normalized reference, when the image was reached through one. */
   ref?: string;
+  /** The reference as Docker prints it (`hello:latest`), or the short digest. */
+  name: string;
   /** Manifest digest: the image's identity. */
   digest: Digest;
   configDigest: Digest;

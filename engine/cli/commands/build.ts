@@ -48,7 +48,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     else if (values.quiet) process.stdout.write(result.image.digest + '\n');
     else {
       const img = result.image;
-      process.stdout.write(`${img.ref ?? shortDigest(img.digest)}  ${img.digest}  ${humanSize(img.size)} in ${img.layers.length} layer(s), ${(result.durationMs / 1000).toFixed(2)}s\n`);
+      process.stdout.write(`${img.ref ?? img.name}  ${img.digest}  ${humanSize(img.size)} in ${img.layers.length} layer(s), ${(result.durationMs / 1000).toFixed(2)}s\n`);
     }
     return 0;
   } finally {

@@ -1,17 +1,16 @@
 import * as path from 'node:path';
 import type { FileNode, ImageAnalysis, LayerAnalysis } from '../../analyze/model';
-import { shortDigest } from '../../image/digest';
 import { humanSize } from '../../analyze/format';
 
 /** `layerwise inspect` as text: a header, the layers table, and the merged file tree with provenance. */
 export function inspectToText(image: ImageAnalysis): string {
   const lines: string[] = [];
-  const name = image.ref ?? shortDigest(image.digest);
+  const name = image.name;
   lines.push(`${name}  ${image.digest}`);
   lines.push(`${image.os}/${image.architecture}, ${humanSize(image.size)} in ${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}${image.created ? `, created ${image.created}` : ''}`);
   lines.push('', 'LAYERS');
-  const rows = image.layers.map((l) => [String(l.index), humanSize(l.size), String(l.files.length), l.instruction || '(no history)', sourceText(l, image)]);
-  lines.push(...table([['#', 'SIZE', 'FILES', 'INSTRUCTION', 'SOURCE'], ...rows]));
+  const rows = image.layers.map((l) => [String(l.index), humanSize(l.contentSize), humanSize(l.size), String(l.files.length), l.instruction || '(no history)', sourceText(l, image)]);
+  lines.push(...table([['#', 'SIZE', 'STORED', 'FILES', 'INSTRUCTION', 'SOURCE'], ...rows]));
   lines.push('', 'FILES  (size, layer that wrote it, Dockerfile line)');
   const byIndex = new Map(image.layers.map((l) => [l.index, l]));
   lines.push(`/  ${humanSize(image.tree.size)}`);
