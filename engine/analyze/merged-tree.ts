@@ -57,6 +57,11 @@ export class MergedFilesystem {
     return this.live.get(p)?.member;
   }
 
+  /** The layer whose copy of a path is visible, if any. */
+  layerOf(p: string): number | undefined {
+    return this.live.get(p)?.layer;
+  }
+
   /** An independent copy (a stage built FROM another stage continues from here). */
   clone(): MergedFilesystem {
     const copy = new MergedFilesystem();

@@ -17,7 +17,12 @@ import type { StageState } from './stage-state';
 import { copyEntries, type ContextFilter } from './steps/copy';
 import { applyMetadata } from './steps/metadata';
 import { failAt, type StepContext } from './steps/step-context';
+import { runStep } from './steps/run';
 import { workdirEntries } from './steps/workdir';
+import { selectSandbox } from './run/select-sandbox';
+import type { UserDatabase } from './run/users';
+import { stageUserDatabase } from './stage-users';
+import type { Sandbox } from './run/sandbox';
 import type { BuildEvent, BuildOptions } from './types';
 import { expandWith, platformArgs } from './variables';
 
@@ -38,43 +43,125 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw new EngineError('PARSE', `${dockerfile}:${e.range.start.line + 1}: ${e.message}`, { location: { file: dockerfile, range: e.range } });
   }
   const epoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv();
-  const now = epoch ?? Math.floor(started / 1000);
-  const emit = (e: BuildEvent) => options.onEvent?.(e);
   const ctx: StepContext = {
     created: goTime(epoch !== undefined ? epoch * 1000 : started),
     clampMtime: epoch,
-    now,
+    now: epoch ?? Math.floor(started / 1000),
     dockerfile,
     contextDir,
     signal: options.signal,
     fail: failAt(dockerfile),
   };
-  const stages = stagesToBuild(model, options.target);
-  const steps = stages.reduce((n, s) => n + s.instructions.length + 1, 0);
-  emit({ type: 'start', steps, dockerfile });
-  const filter = await loadContextFilter(contextDir, dockerfile);
-  const globals = globalArgs(model, options.buildArgs ?? {});
-  const states = new Map<Stage, StageState>();
-  let step = 0;
-  for (const stage of stages) {
-    checkAborted(options.signal);
-    emit({ type: 'step', step: ++step, steps, stage: stage.index, instruction: stage.from.original.trim(), range: stage.from.range });
-    const state = await baseState(stage, model, states, options.store, globals, ctx);
-    for (const ins of stage.instructions) {
-      checkAborted(options.signal);
-      emit({ type: 'step', step: ++step, steps, stage: stage.index, instruction: ins.original.trim(), range: ins.range });
-      await dispatch(ins, state, ctx, options, filter, globals, emit, step);
-    }
-    states.set(stage, state);
+  const run = new BuildRun(options, model, ctx, await loadContextFilter(contextDir, dockerfile));
+  try {
+    const final = await run.stages();
+    const manifest = await writeImage(options.store, final, ctx.created);
+    await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
+    const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;
+    const image = await analyzeManifest(options.store, manifest, ref);
+    const durationMs = Date.now() - started;
+    options.onEvent?.({ type: 'done', digest: manifest.digest, ref, durationMs });
+    return { image, durationMs };
+  } finally {
+    await run.dispose();
   }
-  const final = states.get(stages[stages.length - 1])!;
-  const manifest = await writeImage(options.store, final, ctx.created);
-  await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
-  const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;
-  const image = await analyzeManifest(options.store, manifest, ref);
-  const durationMs = Date.now() - started;
-  emit({ type: 'done', digest: manifest.digest, ref, durationMs });
-  return { image, durationMs };
+}
+
+/** One build in progress: the stages built so far, the step counter, the sandbox once needed. */
+class BuildRun {
+  private readonly states = new Map<Stage, StageState>();
+  private readonly globals: Map<string, string>;
+  private sandbox: Sandbox | undefined;
+  private step = 0;
+  private steps = 0;
+
+  constructor(
+    private readonly options: BuildOptions,
+    private readonly model: Dockerfile,
+    private readonly ctx: StepContext,
+    private readonly filter: ContextFilter,
+  ) {
+    this.globals = globalArgs(model, options.buildArgs ?? {});
+  }
+
+  private emit(e: BuildEvent): void {
+    this.options.onEvent?.(e);
+  }
+
+  /** Builds the target stage (and those it needs) and returns its final state. */
+  async stages(): Promise<StageState> {
+    const stages = stagesToBuild(this.model, this.options.target);
+    this.steps = stages.reduce((n, s) => n + s.instructions.length + 1, 0);
+    this.emit({ type: 'start', steps: this.steps, dockerfile: this.ctx.dockerfile });
+    let state: StageState | undefined;
+    for (const stage of stages) {
+      this.begin(stage.index, stage.from);
+      state = await baseState(stage, this.model, this.states, this.options.store, this.globals, this.ctx);
+      this.states.set(stage, state);
+      for (const ins of stage.instructions) {
+        this.begin(stage.index, ins);
+        await this.dispatch(ins, state);
+      }
+    }
+    return state!;
+  }
+
+  private begin(stage: number, ins: Instruction): void {
+    checkAborted(this.ctx.signal);
+    this.emit({ type: 'step', step: ++this.step, steps: this.steps, stage, instruction: ins.original.trim(), range: ins.range });
+  }
+
+  private async dispatch(ins: Instruction, state: StageState): Promise<void> {
+    const ctx = this.ctx;
+    try {
+      if (METADATA.has(ins.keyword)) return applyMetadata(ins, state, ctx);
+      switch (ins.keyword) {
+        case 'ARG':
+          return declareArgs(ins, state, this.options.buildArgs ?? {}, this.globals, ctx);
+        case 'WORKDIR': {
+          const entries = await workdirEntries(ins, state, ctx, this.users(state));
+          const text = `WORKDIR ${state.config.config.WorkingDir}`;
+          if (entries.length === 0) return state.commitMetadata(text, ctx.created, ins.range);
+          return await this.commitLayer(ins, state, entries, text);
+        }
+        case 'COPY':
+        case 'ADD':
+          return await this.commitLayer(ins, state, await copyEntries(ins, state, ctx, this.filter, this.users(state)), copyHistory(ins, state));
+        case 'RUN': {
+          this.sandbox ??= selectSandbox();
+          const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, (message) => this.emit({ type: 'log', message }));
+          return await this.commitLayer(ins, state, outcome.entries, outcome.history, true);
+        }
+        default:
+          throw ctx.fail(ins, `unknown instruction: ${ins.keyword}`);
+      }
+    } catch (e) {
+      checkAborted(ctx.signal);
+      if (e instanceof EngineError) throw e;
+      throw ctx.fail(ins, (e as Error).message, e);
+    }
+  }
+
+  private async commitLayer(ins: Instruction, state: StageState, entries: LayerEntry[], history: string, inRootfs = false): Promise<void> {
+    const store = this.options.store;
+    const { digest, size } = await store.writeBlob(writeLayerTar(entries));
+    const layer: Descriptor = { mediaType: MediaType.ociLayer, digest, size };
+    rememberLayer(digest, entries);
+    // A materialized root filesystem follows the stage (a RUN's changes are already in it).
+    if (state.rootfs && !inRootfs) await state.rootfs.apply(store, layer);
+    state.fs.apply(state.layers.length, entries);
+    state.commitLayer(layer, digest, history, this.ctx.created, ins.range);
+    this.emit({ type: 'layer', step: this.step, digest, size, files: entries.length });
+  }
+
+  private users(state: StageState): () => Promise<UserDatabase> {
+    return () => stageUserDatabase(state, this.options.store);
+  }
+
+  /** Removes the unpacked root filesystems. */
+  async dispose(): Promise<void> {
+    for (const s of this.states.values()) await s.rootfs?.dispose();
+  }
 }
 
 async function readDockerfile(file: string): Promise<string> {
@@ -143,44 +230,6 @@ async function baseState(stage: Stage, model: Dockerfile, states: Map<Stage, Sta
   return storeImageState(store, name, model.escapeChar, { file: ctx.dockerfile, range: stage.from.range });
 }
 
-async function dispatch(
-  ins: Instruction,
-  state: StageState,
-  ctx: StepContext,
-  options: BuildOptions,
-  filter: ContextFilter,
-  globals: Map<string, string>,
-  emit: (e: BuildEvent) => void,
-  step: number,
-): Promise<void> {
-  try {
-    if (METADATA.has(ins.keyword)) return applyMetadata(ins, state, ctx);
-    switch (ins.keyword) {
-      case 'ARG':
-        return declareArgs(ins, state, options.buildArgs ?? {}, globals, ctx);
-      case 'WORKDIR': {
-        const entries = workdirEntries(ins, state, ctx);
-        const text = `WORKDIR ${state.config.config.WorkingDir}`;
-        if (entries.length === 0) return state.commitMetadata(text, ctx.created, ins.range);
-        return await commitLayer(ins, state, ctx, options.store, entries, text, emit, step);
-      }
-      case 'COPY':
-      case 'ADD': {
-        const entries = await copyEntries(ins, state, ctx, filter);
-        return await commitLayer(ins, state, ctx, options.store, entries, copyHistory(ins, state), emit, step);
-      }
-      case 'RUN':
-        throw ctx.fail(ins, 'RUN needs a sandbox, which the embedded builder does not have yet; build this Dockerfile with docker or buildah');
-      default:
-        throw ctx.fail(ins, `unknown instruction: ${ins.keyword}`);
-    }
-  } catch (e) {
-    checkAborted(ctx.signal);
-    if (e instanceof EngineError) throw e;
-    throw ctx.fail(ins, (e as Error).message, e);
-  }
-}
-
 function declareArgs(ins: Instruction, state: StageState, buildArgs: Record<string, string>, globals: Map<string, string>, ctx: StepContext): void {
   const parts: string[] = [];
   for (const kv of ins.keyValues) {
@@ -189,7 +238,7 @@ function declareArgs(ins: Instruction, state: StageState, buildArgs: Record<stri
     if (name in buildArgs) value = buildArgs[name];
     else if (kv.value) value = state.vars.word(kv.value.value);
     else value = globals.get(name);
-    if (value !== undefined) state.vars.setArg(name, value);
+    state.vars.setArg(name, value);
     parts.push(value === undefined ? name : `${name}=${value}`);
   }
   state.commitMetadata(`ARG ${parts.join(' ')}`, ctx.created, ins.range);
@@ -200,24 +249,6 @@ function copyHistory(ins: Instruction, state: StageState): string {
   const words = ins.args.map((a) => (a.value.startsWith('<<') ? a.value : state.vars.word(a.value)));
   const flags = ins.flags.filter((f) => f.name === 'chown' || f.name === 'chmod').map((f) => `${f.text} `).join('');
   return `${ins.keyword} ${flags}${words.join(' ')}`;
-}
-
-async function commitLayer(
-  ins: Instruction,
-  state: StageState,
-  ctx: StepContext,
-  store: Store,
-  entries: LayerEntry[],
-  history: string,
-  emit: (e: BuildEvent) => void,
-  step: number,
-): Promise<void> {
-  const { digest, size } = await store.writeBlob(writeLayerTar(entries));
-  const layer: Descriptor = { mediaType: MediaType.ociLayer, digest, size };
-  rememberLayer(digest, entries);
-  state.fs.apply(state.layers.length, entries);
-  state.commitLayer(layer, digest, history, ctx.created, ins.range);
-  emit({ type: 'layer', step, digest, size, files: entries.length });
 }
 
 async function writeImage(store: Store, state: StageState, created: string): Promise<Descriptor> {

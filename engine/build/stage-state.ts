@@ -1,6 +1,7 @@
 import { MergedFilesystem } from '../analyze/merged-tree';
 import type { EscapeChar, Range } from '../dockerfile/types';
 import type { Descriptor, Digest, History, ImageConfig } from '../image/oci';
+import type { Rootfs } from './rootfs/rootfs';
 import { StageVariables } from './variables';
 
 /** Docker's PATH for images that do not set one (scratch included). */
@@ -22,6 +23,8 @@ export class StageState {
   /** CMD was set by this stage (ENTRYPOINT then keeps it instead of clearing the base's). */
   cmdSet = false;
   readonly steps: StepRecord[] = [];
+  /** The unpacked filesystem, made when a RUN first needs it. */
+  rootfs: Rootfs | undefined;
 
   constructor(
     readonly config: ImageConfig,

@@ -21,7 +21,7 @@ export function platformArgs(os: string, arch: string, variant = ''): Map<string
  * name clash (Docker's rule), and an expander bound to the Dockerfile's escape character.
  */
 export class StageVariables implements EnvGetter {
-  private readonly args = new Map<string, string>();
+  private readonly args = new Map<string, string | undefined>();
   private readonly lex: ShellLex;
 
   constructor(
@@ -37,8 +37,14 @@ export class StageVariables implements EnvGetter {
     return fromEnv !== undefined ? fromEnv.slice(prefix.length) : this.args.get(name);
   }
 
-  setArg(name: string, value: string): void {
+  /** Declares an ARG; without a value it is declared but unset (RUN's env lacks it). */
+  setArg(name: string, value: string | undefined): void {
     this.args.set(name, value);
+  }
+
+  /** ARGs declared in this stage, in declaration order, undefined where unset. */
+  declaredArgs(): [string, string | undefined][] {
+    return [...this.args];
   }
 
   /** BuildKit's ProcessWord with this scope. */

@@ -1,3 +1,5 @@
+import { isGoSpace } from './gotext';
+
 /**
  * Argument parsers per instruction, ported from BuildKit's parser/line_parsers.go. They work
  * on offsets so that every argument keeps its exact source range.
@@ -58,7 +60,6 @@ export const ARGUMENT_STYLE: Record<string, ArgumentStyle> = {
 };
 
 const NOT_STRING_ARRAY = 'dockerfile: JSON arrays must contain only strings';
-const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0]/;
 const WHITESPACE_RUN = /[\t\v\f\r ]+/g;
 
 const none = (): ParsedArgs => ({ args: [], json: false, keyValues: [] });
@@ -156,7 +157,7 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
   for (let pos = 0; pos < text.length; pos++) {
     let ch = text[pos];
     if (start < 0) {
-      if (GO_SPACE.test(ch)) continue;
+      if (isGoSpace(text.charCodeAt(pos))) continue;
       start = pos;
     }
     if (quote) {
@@ -169,7 +170,7 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
       word += ch;
       continue;
     }
-    if (GO_SPACE.test(ch)) {
+    if (isGoSpace(text.charCodeAt(pos))) {
       flush(pos);
       continue;
     }
@@ -233,10 +234,10 @@ function splitPair(w: Span, eq: number): RawKeyValue {
 
 function healthcheck(text: string, base: number): ParsedArgs {
   let sep = 0;
-  while (sep < text.length && !GO_SPACE.test(text[sep])) sep++;
+  while (sep < text.length && !isGoSpace(text.charCodeAt(sep))) sep++;
   if (sep === 0) return none();
   let next = sep;
-  while (next < text.length && GO_SPACE.test(text[next])) next++;
+  while (next < text.length && isGoSpace(text.charCodeAt(next))) next++;
   const type: Span = { value: text.slice(0, sep), start: base, end: base + sep };
   const cmd = maybeJSON(text.slice(next), base + next);
   return { ...cmd, args: [type, ...cmd.args] };

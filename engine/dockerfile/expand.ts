@@ -69,10 +69,15 @@ export class ShellLex {
 
   /** Expands, then splits on unquoted whitespace, including whitespace that variable values bring; throws ExpansionError. */
   processWords(word: string, env: EnvGetter): string[] {
+    return this.run(word, env).words.map((w) => w.text);
+  }
+
+  /** processWords, with the source offsets each word was read from (approximate inside expanded variables). */
+  processWordSpans(word: string, env: EnvGetter): WordSpan[] {
     return this.run(word, env).words;
   }
 
-  private run(word: string, env: EnvGetter): { result: string; words: string[]; matched: Set<string>; unmatched: Set<string> } {
+  private run(word: string, env: EnvGetter): { result: string; words: WordSpan[]; matched: Set<string>; unmatched: Set<string> } {
     const shellWord = new ShellWord(word, this.config, env);
     const { result, words } = shellWord.process();
     return { result, words, matched: shellWord.matched, unmatched: shellWord.unmatched };
@@ -125,6 +130,7 @@ const MINUS = 0x2d;
 const QUESTION = 0x3f;
 const UNDERSCORE = 0x5f;
 const BOM = 0xfeff;
+const LESS_THAN = 0x3c;
 
 /** An internal failure; ShellWord.process wraps it the way BuildKit's errors.Wrapf does. */
 class LexFailure extends Error {}
@@ -168,22 +174,37 @@ class Scanner {
  * BuildKit shares one word buffer between the top-level loop and every nested `${...}` it
  * reads, and resets it on entry to each; the splitter below shares it the same way so that
  * processWords keeps BuildKit's behaviour (`a${X:-b}c` splits to `bc`, the `a` is lost).
+ * `start`/`end` follow the source offsets of what went into the current word, so that
+ * heredoc markers found by word splitting keep their place in the line.
  */
 interface WordBuffer {
   text: string;
+  start: number;
+  end: number;
+  /** Source offset where the token being added began (set by the loop that reads it). */
+  tokenStart: number;
+}
+
+/** A word of processWordSpans: its text and the source offsets [start, end) it came from. */
+export interface WordSpan {
+  text: string;
+  start: number;
+  end: number;
 }
 
 class WordSplitter {
-  private readonly words: string[] = [];
+  private readonly words: WordSpan[] = [];
   private inWord = false;
 
-  constructor(private readonly buf: WordBuffer) {}
+  constructor(
+    private readonly buf: WordBuffer,
+    private readonly offset: () => number,
+  ) {}
 
   addChar(ch: number): void {
     if (isSpace(ch) && this.inWord) {
       if (this.buf.text.length !== 0) {
-        this.words.push(this.buf.text);
-        this.buf.text = '';
+        this.push();
         this.inWord = false;
       }
     } else if (!isSpace(ch)) {
@@ -192,6 +213,7 @@ class WordSplitter {
   }
 
   addRawChar(ch: number): void {
+    this.mark();
     this.buf.text += String.fromCodePoint(ch);
     this.inWord = true;
   }
@@ -201,23 +223,35 @@ class WordSplitter {
   }
 
   addRawString(str: string): void {
+    this.mark();
     this.buf.text += str;
     this.inWord = true;
   }
 
-  finish(): string[] {
+  finish(): WordSpan[] {
     if (this.buf.text.length > 0) {
-      this.words.push(this.buf.text);
-      this.buf.text = '';
+      this.push();
       this.inWord = false;
     }
     return this.words;
+  }
+
+  private mark(): void {
+    if (this.buf.start < 0) this.buf.start = this.buf.tokenStart;
+    this.buf.end = this.offset();
+  }
+
+  private push(): void {
+    const start = this.buf.start < 0 ? this.buf.tokenStart : this.buf.start;
+    this.words.push({ text: this.buf.text, start, end: Math.max(start, this.buf.end) });
+    this.buf.text = '';
+    this.buf.start = -1;
   }
 }
 
 interface Processed {
   result: string;
-  words: string[];
+  words: WordSpan[];
 }
 
 class ShellWord {
@@ -225,7 +259,7 @@ class ShellWord {
   readonly unmatched = new Set<string>();
   readonly references: VariableReference[] = [];
   private readonly scanner: Scanner;
-  private readonly wordBuffer: WordBuffer = { text: '' };
+  private readonly wordBuffer: WordBuffer = { text: '', start: -1, end: -1, tokenStart: 0 };
   private rawEscapes: boolean;
 
   /** `env` null: parse only, evaluating nothing (for variableReferences). */
@@ -260,23 +294,29 @@ class ShellWord {
 
   private readUntil(stopChar: number): Processed {
     let result = '';
-    this.wordBuffer.text = '';
-    const words = new WordSplitter(this.wordBuffer);
+    const buf = this.wordBuffer;
+    buf.text = '';
+    buf.start = -1;
+    const words = new WordSplitter(buf, () => this.scanner.offset());
     while (this.scanner.peek() !== EOF) {
       const ch = this.scanner.peek();
       if (stopChar !== EOF && ch === stopChar) {
         this.scanner.next();
         return { result, words: words.finish() };
       }
+      const tokenStart = this.scanner.offset();
       const special = this.specialHandler(ch);
       if (special) {
         const tmp = special();
         result += tmp;
+        // A nested ${...} moved the token start; what is added now began here.
+        buf.tokenStart = tokenStart;
         // Values of variables are split on whitespace; quoted text never is.
         if (ch === DOLLAR) words.addString(tmp);
         else words.addRawString(tmp);
         continue;
       }
+      buf.tokenStart = tokenStart;
       const literal = this.readLiteral(words);
       if (literal === null) break;
       result += literal;
@@ -289,6 +329,7 @@ class ShellWord {
 
   private specialHandler(ch: number): (() => string) | undefined {
     if (ch === DOLLAR) return () => this.processDollar();
+    if (ch === LESS_THAN) return () => this.processPossibleHeredoc();
     if (this.config.skipProcessQuotes) return undefined;
     if (ch === SINGLE_QUOTE) return () => this.processSingleQuote();
     if (ch === DOUBLE_QUOTE) return () => this.processDoubleQuote();
@@ -311,6 +352,21 @@ class ShellWord {
     if (ch === EOF) return null;
     words.addRawChar(ch);
     return out + String.fromCodePoint(ch);
+  }
+
+  /**
+   * BuildKit (v0.22+) lets whitespace follow `<<` in a heredoc marker; it keeps `<<` and the
+   * spaces, tabs and CRs after it in the current word so that `<< EOF` stays one word.
+   */
+  private processPossibleHeredoc(): string {
+    this.scanner.next();
+    if (this.scanner.peek() !== LESS_THAN) return '<';
+    this.scanner.next();
+    let result = '<<';
+    for (let ch = this.scanner.peek(); ch === 0x20 || ch === 0x09 || ch === 0x0d; ch = this.scanner.peek()) {
+      result += String.fromCodePoint(this.scanner.next());
+    }
+    return result;
   }
 
   private processSingleQuote(): string {

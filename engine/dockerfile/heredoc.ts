@@ -1,77 +1,113 @@
-/** A heredoc marker (`<<EOF`, `<<-"EOF"`, `3<<EOF`) found in an instruction's logical line. */
-export interface HeredocMarker {
+/**
+ * Heredoc markers exactly as BuildKit finds them (parser.go heredocsFromLine / ParseHeredoc):
+ * the whole logical line is split into shell words by BuildKit's own lexer, keeping quotes,
+ * escapes and unset variables as written, and every word that reads `[n]<<[-]WORD` opens a
+ * heredoc. Reusing the lexer (rather than a look-alike) is what keeps `RUN "<<EOF"`, `<<E\"F`
+ * and `<<'a b'` deciding the same way Docker decides.
+ */
+import { ExpansionError, ShellLex, type EnvGetter, type WordSpan } from './expand';
+import type { Heredoc } from './types';
+
+/** What one marker word says about its heredoc. */
+export interface HeredocSpec {
   name: string;
   chomp: boolean;
   expand: boolean;
   fileDescriptor: number;
+}
+
+/** A heredoc marker (`<<EOF`, `<<-"EOF"`, `3<<EOF`, `<< EOF`) with its offsets in the instruction's logical line. */
+export interface HeredocMarker extends HeredocSpec {
   start: number;
   end: number;
 }
 
-const MARKER = /^(\d*)<<(-?)([^<]*)$/;
+/** The markers of a line, or the error with which BuildKit rejects the file instead. */
+export interface HeredocScan {
+  markers: HeredocMarker[];
+  error?: string;
+}
 
 /** Instructions whose arguments may contain heredocs (BuildKit, dockerfile 1.4+). */
 export const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
 
+// BuildKit's reHeredoc (v0.22 allows whitespace after `<<`); `\s` and `\d` are ASCII in Go.
+const MARKER = /^(\d*)<<(-?)[\t\n\f\r ]*([^<]*)$/;
+const NO_ENV: EnvGetter = { get: () => undefined };
+const LINE_LEX = new ShellLex('\\', { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true });
+const NAME_LEX = new ShellLex('\\', { skipUnsetEnv: true });
+const RAW_NAME_LEX = new ShellLex('\\', { rawQuotes: true, skipUnsetEnv: true });
+const MAX_UINT64 = 18446744073709551615n;
+
 /**
- * Finds heredoc markers the way BuildKit's heredocsFromLine does: the line is split into
- * shell words keeping quotes, and each word of the form `[n]<<[-]WORD` is a marker whose
- * name is WORD without quotes; any quote in WORD turns expansion off.
+ * BuildKit's ParseHeredoc: the heredoc a single shell word opens, or undefined when it opens
+ * none. Throws (with BuildKit's message) where BuildKit fails the whole parse.
  */
-export function findHeredocMarkers(line: string): HeredocMarker[] {
+export function parseHeredoc(word: string): HeredocSpec | undefined {
+  const m = MARKER.exec(word);
+  if (!m || m[3] === '') return undefined;
+  const rest = m[3];
+  const words = NAME_LEX.processWords(rest, NO_ENV);
+  // `<<one two` is two words and so no heredoc; `<<'one two'` is one.
+  if (words.length !== 1) return undefined;
+  const raw = RAW_NAME_LEX.processWords(rest, NO_ENV);
+  if (raw.length !== words.length) throw new Error(`internal lexing of heredoc produced inconsistent results: ${rest}`);
+  // An escaped quote survives both lexings alike; only a quote that quoted something is
+  // missing from the processed word, and any such quote turns expansion off.
+  return { name: words[0], chomp: m[2] === '-', expand: quoteCount(words[0]) === quoteCount(raw[0]), fileDescriptor: parseFd(m[1]) };
+}
+
+/** BuildKit's heredocsFromLine for one logical line (keyword included), with each marker's offsets. */
+export function scanHeredocMarkers(line: string): HeredocScan {
+  let words: WordSpan[];
+  try {
+    // Always backslash: BuildKit ignores the escape directive here.
+    words = LINE_LEX.processWordSpans(line, NO_ENV);
+  } catch (e) {
+    // A line the lexer cannot read has no heredocs (BuildKit drops this error).
+    if (e instanceof ExpansionError) return { markers: [] };
+    throw e;
+  }
   const markers: HeredocMarker[] = [];
-  for (const w of rawWords(line)) {
-    const m = MARKER.exec(w.text);
-    if (!m || m[3] === '') continue;
-    const name = unquote(m[3]);
-    if (name === undefined || name === '' || /\s/.test(name)) continue;
-    markers.push({
-      name,
-      chomp: m[2] === '-',
-      expand: !/["']/.test(m[3]),
-      fileDescriptor: m[1] ? Number(m[1]) : 0,
-      start: w.start,
-      end: w.end,
-    });
-  }
-  return markers;
-}
-
-// Shell words with quotes kept; backslash escapes the next character outside single quotes.
-function rawWords(line: string): { text: string; start: number; end: number }[] {
-  const words: { text: string; start: number; end: number }[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i])) i++;
-    if (i >= line.length) break;
-    const start = i;
-    let quote = '';
-    for (; i < line.length; i++) {
-      const c = line[i];
-      if (quote) {
-        if (c === quote) quote = '';
-        else if (c === '\\' && quote === '"') i++;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === '\\') i++;
-      else if (/\s/.test(c)) break;
+  for (const w of words) {
+    if (!w.text.includes('<<')) continue;
+    let spec: HeredocSpec | undefined;
+    try {
+      spec = parseHeredoc(w.text);
+    } catch (e) {
+      return { markers: [], error: (e as Error).message };
     }
-    words.push({ text: line.slice(start, Math.min(i, line.length)), start, end: Math.min(i, line.length) });
+    if (spec) markers.push({ ...spec, start: w.start, end: w.end });
   }
-  return words;
+  return { markers };
 }
 
-function unquote(word: string): string | undefined {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      else if (c === '\\' && quote === '"' && i + 1 < word.length) out += word[++i];
-      else out += c;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '\\' && i + 1 < word.length) out += word[++i];
-    else out += c;
+/** The heredoc markers of a logical line (none where BuildKit would reject the line). */
+export function findHeredocMarkers(line: string): HeredocMarker[] {
+  return scanHeredocMarkers(line).markers;
+}
+
+/**
+ * The body as the heredoc delivers it: for `<<-`, leading tabs are removed from every line
+ * (BuildKit's ChompHeredocContent); otherwise the content unchanged.
+ */
+export function heredocBody(h: Pick<Heredoc, 'content' | 'chomp'>): string {
+  // Go's (?m)^ starts a line only after \n; JavaScript's would also after \r and U+2028.
+  return h.chomp ? h.content.replace(/(^|\n)\t+/g, '$1') : h.content;
+}
+
+function quoteCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) n++;
   }
-  return quote ? undefined : out;
+  return n;
+}
+
+/** Go's strconv.ParseUint(s, 10, 0) with the error ignored: 0 when empty, the maximum on overflow. */
+function parseFd(digits: string): number {
+  if (digits === '') return 0;
+  const n = BigInt(digits);
+  return Number(n > MAX_UINT64 ? MAX_UINT64 : n);
 }

@@ -47,13 +47,23 @@ export class LogicalLine {
     return { start: s, end: e };
   }
 
+  /** The logical offset of a source position inside this line's pieces, or -1 when it lies outside them. */
+  offsetAt(pos: Position): number {
+    for (const p of this.pieces) {
+      if (p.line === pos.line && pos.character >= p.character && pos.character <= p.character + p.length) {
+        return p.offset + pos.character - p.character;
+      }
+    }
+    return -1;
+  }
+
   private endPosition(end: number): Position {
     const p = this.position(end - 1);
     return { line: p.line, character: p.character + 1 };
   }
 }
 
-/** Splits source text into lines as Go's bufio.ScanLines does (a trailing \r is dropped). */
+/** Splits source text into lines as Go's bufio.ScanLines does (a trailing \r is dropped); see splitSource for BuildKit's own split. */
 export function splitLines(source: string): string[] {
   const lines = source.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -63,4 +73,34 @@ export function splitLines(source: string): string[] {
 /** A range covering `length` characters of one source line. */
 export function lineRange(line: number, character: number, length: number): Range {
   return { start: { line, character }, end: { line, character: character + length } };
+}
+
+/** Source lines as BuildKit reads them, with what was cut off each line's end. */
+export interface SourceLines {
+  /** Lines without their line ending and without any trailing \r (BuildKit's trimNewline). */
+  lines: string[];
+  /** What followed each line in the source: "\n", "\r\n", "\r\r\n", or "" for a last line without newline. */
+  endings: string[];
+}
+
+/** Splits source text as BuildKit's line scanner does: on \n, every trailing \r dropped, no empty last line. */
+export function splitSource(source: string): SourceLines {
+  const lines = source.split('\n');
+  const finalNewline = lines.length > 1 && lines[lines.length - 1] === '';
+  if (finalNewline) lines.pop();
+  const endings = new Array<string>(lines.length);
+  const last = lines.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i];
+    const nl = i < last || finalNewline ? '\n' : '';
+    let end = line.length;
+    while (end > 0 && line.charCodeAt(end - 1) === 13) end--;
+    if (end === line.length) {
+      endings[i] = nl;
+    } else {
+      endings[i] = line.slice(end) + nl;
+      lines[i] = line.slice(0, end);
+    }
+  }
+  return { lines, endings };
 }

@@ -1,13 +1,20 @@
 import { ARGUMENT_STYLE, parseArguments, type Span } from './arguments';
 import { DirectiveReader } from './directives';
 import { scanFlags } from './flags';
-import { findHeredocMarkers, HEREDOC_INSTRUCTIONS } from './heredoc';
-import { LogicalLine, lineRange, splitLines } from './logical-line';
+import { isKeywordSpace, skipGoSpace, trimGoSpaceEnd, utf8Length } from './gotext';
+import { HEREDOC_INSTRUCTIONS, scanHeredocMarkers } from './heredoc';
+import { LogicalLine, lineRange, splitSource } from './logical-line';
 import { buildStages } from './stages';
 import type { Dockerfile, EscapeChar, Flag, Heredoc, Instruction, ParseProblem, Range, Word } from './types';
 
-const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0]/;
-const isComment = (line: string): boolean => line.trimStart().startsWith('#');
+// Go's bufio.Scanner gives up on a line (with its ending) longer than this many bytes.
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** BuildKit's isComment: '#' after leading (Go) whitespace. */
+function isComment(line: string): boolean {
+  const i = skipGoSpace(line);
+  return i < line.length && line.charCodeAt(i) === 0x23;
+}
 
 /**
  * Parses a Dockerfile the way BuildKit's parser does, never throwing: problems that make
@@ -20,22 +27,28 @@ export function parseDockerfile(source: string): Dockerfile {
 
 class Parser {
   private readonly lines: string[];
+  private readonly endings: string[];
   private readonly directives = new DirectiveReader();
   private readonly errors: ParseProblem[] = [];
   private readonly instructions: Instruction[] = [];
   private next = 0;
 
   constructor(source: string) {
-    this.lines = splitLines(source.startsWith('\ufeff') ? source.slice(1) : source);
+    const split = splitSource(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+    this.lines = split.lines;
+    this.endings = split.endings;
   }
 
   parse(): Dockerfile {
     let comments: string[] = [];
+    this.checkLineLengths();
     while (this.next < this.lines.length) {
       const lineNo = this.next++;
       const raw = this.lines[lineNo];
-      this.directives.offer(raw, lineNo);
+      const directive = this.directives.offer(raw, lineNo);
       if (isComment(raw)) {
+        // A directive looks like a comment but is not one of the instruction's comments.
+        if (directive) continue;
         const text = raw.trimStart().slice(1).trim();
         comments = text === '' ? [] : [...comments, text];
         continue;
@@ -63,6 +76,20 @@ class Parser {
     };
   }
 
+  // BuildKit reads lines with a bufio.Scanner, which fails on a line over 64 KiB; the file is
+  // then rejected at that line.
+  private checkLineLengths(): void {
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i];
+      if ((line.length + this.endings[i].length) * 3 <= MAX_LINE_BYTES) continue;
+      const ending = this.endings[i];
+      const bytes = utf8Length(line) + ending.length;
+      if (ending.endsWith('\n') ? bytes > MAX_LINE_BYTES : bytes >= MAX_LINE_BYTES) {
+        this.errors.push({ message: `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES - 1}`, range: lineRange(i, 0, line.length) });
+      }
+    }
+  }
+
   private get escape(): EscapeChar {
     return this.directives.escapeChar;
   }
@@ -71,15 +98,15 @@ class Parser {
   // escaped (`\\` at the end is a literal backslash), as in BuildKit's continuation regex.
   private trimContinuation(text: string): { text: string; continues: boolean } {
     let end = text.length;
-    while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    while (end > 0 && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
     if (end === 0 || text[end - 1] !== this.escape) return { text, continues: false };
     if (end >= 2 && text[end - 2] === this.escape) return { text, continues: false };
     return { text: text.slice(0, end - 1), continues: true };
   }
 
   private readInstruction(raw: string, lineNo: number, comments: string[]): Instruction | undefined {
-    const indent = raw.length - raw.trimStart().length;
-    const first = this.trimContinuation(raw.slice(indent));
+    const indent = skipGoSpace(raw);
+    const first = this.trimContinuation(indent === 0 ? raw : raw.slice(indent));
     if (!first.continues && first.text.length === 0) return undefined;
     const line = new LogicalLine();
     line.append(first.text, lineNo, indent);
@@ -91,7 +118,7 @@ class Parser {
       const text = this.lines[n];
       lastLine = n;
       if (isComment(text)) continue;
-      if (text.trimStart() === '') {
+      if (skipGoSpace(text) === text.length) {
         hasEmptyContinuationLine = true;
         continue;
       }
@@ -100,8 +127,8 @@ class Parser {
       continues = piece.continues;
     }
     const text = line.text;
-    const start = text.length - text.trimStart().length;
-    const end = start + text.trim().length;
+    const start = skipGoSpace(text);
+    const end = trimGoSpaceEnd(text, start);
     if (end <= start) return undefined;
     const instruction = this.instructionAt(line, start, end, comments);
     instruction.hasEmptyContinuationLine = hasEmptyContinuationLine;
@@ -117,17 +144,15 @@ class Parser {
   private instructionAt(line: LogicalLine, start: number, end: number, comments: string[]): Instruction {
     const text = line.text;
     let kwEnd = start;
-    while (kwEnd < end && !/[\t\v\f\r ]/.test(text[kwEnd])) kwEnd++;
+    while (kwEnd < end && !isKeywordSpace(text.charCodeAt(kwEnd))) kwEnd++;
     const keyword = text.slice(start, kwEnd).toUpperCase();
     let restStart = kwEnd;
-    while (restStart < end && /[\t\v\f\r ]/.test(text[restStart])) restStart++;
+    while (restStart < end && isKeywordSpace(text.charCodeAt(restStart))) restStart++;
     const rest = text.slice(restStart, end);
     const scan = scanFlags(rest);
     const flags = scan.flags.map((f) => this.flag(line, f.text, restStart + f.start, restStart + f.end));
-    let argsStart = restStart + scan.rest;
-    let argsEnd = end;
-    while (argsStart < argsEnd && GO_SPACE.test(text[argsStart])) argsStart++;
-    while (argsEnd > argsStart && GO_SPACE.test(text[argsEnd - 1])) argsEnd--;
+    const argsStart = skipGoSpace(text, restStart + scan.rest, end);
+    const argsEnd = trimGoSpaceEnd(text, argsStart, end);
     const argsText = text.slice(argsStart, argsEnd);
     const style = ARGUMENT_STYLE[keyword] ?? 'ignore';
     const parsed = parseArguments(style, argsText, argsStart, this.escape, keyword);
@@ -151,6 +176,7 @@ class Parser {
       heredocs: [],
       comments,
       hasEmptyContinuationLine: false,
+      lineMap: line,
     };
     if (parsed.error) this.errors.push({ message: parsed.error, range: instruction.argsRange ?? instruction.range });
     if (style === 'subCommand' && argsText) {
@@ -175,32 +201,39 @@ class Parser {
     };
   }
 
+  /** BuildKit reads the bodies right after the instruction, one heredoc after the other, in marker order. */
   private readHeredocs(instruction: Instruction, line: LogicalLine): Heredoc[] {
     const target = instruction.subInstruction ?? instruction;
     if (!HEREDOC_INSTRUCTIONS.has(target.keyword) || target.json || !line.text.includes('<<')) return [];
+    const scan = scanHeredocMarkers(line.text);
+    if (scan.error) {
+      this.errors.push({ message: scan.error, range: instruction.range });
+      return [];
+    }
     const heredocs: Heredoc[] = [];
-    for (const marker of findHeredocMarkers(line.text)) {
+    for (const marker of scan.markers) {
       const bodyStart = this.next;
       let content = '';
       let terminator: Range | undefined;
       while (this.next < this.lines.length) {
         const n = this.next++;
         const text = this.lines[n];
-        const candidate = marker.chomp ? text.replace(/^\t+/, '') : text;
-        if (candidate === marker.name) {
-          terminator = lineRange(n, text.length - candidate.length, candidate.length);
+        let tabs = 0;
+        if (marker.chomp) while (tabs < text.length && text.charCodeAt(tabs) === 0x09) tabs++;
+        if (text.length - tabs === marker.name.length && text.endsWith(marker.name)) {
+          terminator = lineRange(n, tabs, marker.name.length);
           break;
         }
-        content += text + '\n';
+        content += text + this.endings[n];
       }
       const lastBody = (terminator ? terminator.start.line : this.next) - 1;
       const bodyRange: Range =
         lastBody >= bodyStart
           ? { start: { line: bodyStart, character: 0 }, end: { line: lastBody, character: this.lines[lastBody].length } }
-          : lineRange(bodyStart, 0, 0);
+          : this.emptyRangeAt(bodyStart);
       if (!terminator) {
-        const end = Math.max(this.next - 1, 0);
         this.errors.push({ message: `unterminated heredoc ${marker.name}`, range: line.range(marker.start, marker.end) });
+        const end = Math.max(this.next - 1, 0);
         terminator = lineRange(end, this.lines[end]?.length ?? 0, 0);
       }
       heredocs.push({
@@ -215,5 +248,12 @@ class Parser {
       });
     }
     return heredocs;
+  }
+
+  /** An empty range at the start of `line`, or at the end of the document when that line does not exist. */
+  private emptyRangeAt(line: number): Range {
+    if (line < this.lines.length) return lineRange(line, 0, 0);
+    const last = Math.max(this.lines.length - 1, 0);
+    return lineRange(last, this.lines[last]?.length ?? 0, 0);
   }
 }

@@ -57,13 +57,24 @@ export interface Heredoc {
   /** False when the delimiter was quoted: the body is taken literally. */
   expand: boolean;
   fileDescriptor: number;
-  /** The body, each line followed by "\n", exactly as BuildKit stores it (tabs not yet stripped). */
+  /**
+   * The body exactly as BuildKit stores it: each line with its own line ending ("\r\n" in a
+   * CRLF file), leading tabs not yet stripped (see heredocBody in heredoc.ts).
+   */
   content: string;
   /** The `<<EOF` marker on the instruction line. */
   markerRange: Range;
   /** The body lines, empty (start == end) when the body is empty. */
   bodyRange: Range;
   terminatorRange: Range;
+}
+
+/** Maps offsets in an instruction's `original` text to source positions and back. */
+export interface OffsetMap {
+  /** The source range of original[start, end); continuation lines make this non-linear. */
+  range(start: number, end: number): Range;
+  /** The offset in `original` of a source position on the instruction's lines, or -1. */
+  offsetAt(position: Position): number;
 }
 
 export interface Instruction {
@@ -95,6 +106,8 @@ export interface Instruction {
   comments: string[];
   /** True when an empty line sat inside its continuation lines (deprecated by Docker). */
   hasEmptyContinuationLine: boolean;
+  /** Maps offsets in `original` (of words, flags, variable references) back to the source. */
+  lineMap?: OffsetMap;
 }
 
 export interface ParseProblem {

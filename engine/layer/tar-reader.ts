@@ -31,7 +31,7 @@ export async function* readLayerHeaders(input: Readable, options: { gzip?: boole
       gid: h.gid ?? 0,
       mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000),
       size: h.size ?? 0,
-      linkTarget: h.linkname ?? undefined,
+      linkTarget: h.linkname ? (h.type === 'link' ? imagePath(h.linkname) : h.linkname) : undefined,
     };
     entry.resume();
   }

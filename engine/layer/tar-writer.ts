@@ -4,6 +4,7 @@ import { comparePaths, tarName, type LayerEntry } from './entry';
 
 const SMALL_FILE = 1 << 20;
 const YIELD_MS = 8;
+const EMPTY = Buffer.alloc(0);
 
 const TAR_TYPE = { file: 'file', directory: 'directory', symlink: 'symlink', hardlink: 'link', other: 'file' } as const;
 
@@ -35,7 +36,8 @@ export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> 
         mtime: new Date(e.mtime * 1000),
         size: e.type === 'file' ? e.size : 0,
       };
-      if (e.linkTarget !== undefined) header.linkname = e.linkTarget;
+      // Hard link targets are member names (relative); symlink targets are kept as written.
+      if (e.linkTarget !== undefined) header.linkname = e.type === 'hardlink' ? e.linkTarget.replace(/^\/+/, '') : e.linkTarget;
       if (e.type === 'file' && e.size > 0 && e.size <= SMALL_FILE && e.readSync) {
         const buffer = e.readSync();
         if (buffer.length !== e.size) throw new Error(`${e.path} changed size while the layer was written (${e.size} -> ${buffer.length} bytes)`);
@@ -43,7 +45,8 @@ export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> 
       } else if (e.type === 'file' && e.size > 0 && e.open) {
         await pipeline(e.open(), pack.entry(header));
       } else {
-        await new Promise<void>((resolve, reject) => pack.entry(header, (err?: Error | null) => (err ? reject(err) : resolve())));
+        // An empty buffer ends the entry at once; without one, tar-stream waits for data.
+        await new Promise<void>((resolve, reject) => pack.entry(header, EMPTY, (err?: Error | null) => (err ? reject(err) : resolve())));
       }
     }
     pack.finalize();

@@ -6,6 +6,7 @@ import { normalizeContextPath } from '../../context/context-index';
 import type { Heredoc, Instruction } from '../../dockerfile/types';
 import { globMatch } from '../../lint/copied-files';
 import type { LayerEntry } from '../../layer/entry';
+import { resolveUser, type UserDatabase } from '../run/users';
 import type { StageState } from '../stage-state';
 import type { StepContext } from './step-context';
 
@@ -28,13 +29,13 @@ interface Ownership {
  * folder's contents (not the folder) are copied, a destination ending in "/" is a folder,
  * relative destinations follow WORKDIR, and missing parent folders are created.
  */
-export async function copyEntries(ins: Instruction, state: StageState, ctx: StepContext, filter: ContextFilter): Promise<LayerEntry[]> {
+export async function copyEntries(ins: Instruction, state: StageState, ctx: StepContext, filter: ContextFilter, users: () => Promise<UserDatabase>): Promise<LayerEntry[]> {
   checkFlags(ins, ctx);
   const words = ins.args.map((a) => state.vars.word(a.value));
   if (words.length < 2) throw ctx.fail(ins, `${ins.keyword} requires at least two arguments`);
   const rawDest = words[words.length - 1];
   const sources = words.slice(0, -1);
-  const owner = ownership(ins, ctx);
+  const owner = await ownership(ins, state, ctx, users);
   const chmod = chmodOf(ins, ctx);
   const workdir = state.config.config.WorkingDir || '/';
   const dest = path.posix.resolve(workdir, rawDest);
@@ -84,13 +85,21 @@ function checkFlags(ins: Instruction, ctx: StepContext): void {
   }
 }
 
-function ownership(ins: Instruction, ctx: StepContext): Ownership {
-  const chown = ins.flags.find((f) => f.name === 'chown')?.value;
-  if (!chown) return { uid: 0, gid: 0 };
-  const m = /^(\d+)(?::(\d+))?$/.exec(chown);
-  if (!m) throw ctx.fail(ins, `--chown=${chown}: user and group names need the image's /etc/passwd, which the embedded builder does not read yet; use numeric ids`);
-  const uid = Number(m[1]);
-  return { uid, gid: m[2] === undefined ? uid : Number(m[2]) };
+// --chown takes names from the image's /etc/passwd and /etc/group; without a group, the
+// group id is the user id (Docker's documented rule, unlike USER).
+async function ownership(ins: Instruction, state: StageState, ctx: StepContext, users: () => Promise<UserDatabase>): Promise<Ownership> {
+  const flag = ins.flags.find((f) => f.name === 'chown')?.value;
+  if (!flag) return { uid: 0, gid: 0 };
+  const chown = state.vars.word(flag);
+  const [user, group] = chown.split(':', 2);
+  const numeric = /^\d+$/;
+  const db = numeric.test(user) && (group === undefined || numeric.test(group)) ? {} : await users();
+  try {
+    const resolved = resolveUser(db, chown);
+    return { uid: resolved.uid, gid: group === undefined || group === '' ? resolved.uid : resolved.gid };
+  } catch (e) {
+    throw ctx.fail(ins, `--chown=${chown}: ${(e as Error).message}`);
+  }
 }
 
 function chmodOf(ins: Instruction, ctx: StepContext): number | undefined {
