@@ -36,6 +36,7 @@ export async function runStep(ins: Instruction, state: StageState, ctx: StepCont
   const env = runEnv(cfg.Env ?? [], state.vars.declaredArgs(), user.home);
   const cwd = cfg.WorkingDir || '/';
   const network = ins.flags.find((f) => f.name === 'network')?.value === 'none' ? 'none' : 'host';
+  checkExecutable(rootfs.dir, argv[0], env, cwd, ins, ctx);
   const before = rootfs.snapshot();
   // The working directory is created if missing, as runc does (and it stays in the layer).
   const cwdAbs = secureJoin(rootfs.dir, cwd);
@@ -88,6 +89,18 @@ export async function runStep(ins: Instruction, state: StageState, ctx: StepCont
   }
   const after = rootfs.refresh();
   return { entries: diffSnapshots(before, after, rootfs.dir), history: runHistory(argv, state) };
+}
+
+// Says up front, in runc's words, when the program to run is not in the image (RUN on scratch).
+function checkExecutable(root: string, program: string, env: string[], cwd: string, ins: Instruction, ctx: StepContext): void {
+  if (program.includes('/')) {
+    const abs = secureJoin(root, path.posix.resolve(cwd, program));
+    if (!fs.existsSync(abs)) throw ctx.fail(ins, `exec: "${program}": stat ${program}: no such file or directory`);
+    return;
+  }
+  const PATH = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '';
+  const found = PATH.split(':').some((dir) => dir && fs.existsSync(secureJoin(root, path.posix.join(dir, program))));
+  if (!found) throw ctx.fail(ins, `exec: "${program}": executable file not found in $PATH`);
 }
 
 function checkFlags(ins: Instruction, ctx: StepContext): void {
