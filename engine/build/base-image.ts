@@ -17,7 +17,8 @@ export function scratchState(escape: EscapeChar): StageState {
   const config: ImageConfig = {
     architecture: hostArchitecture(),
     os: 'linux',
-    config: { Env: [DEFAULT_PATH] },
+    // BuildKit's empty image: PATH set and WorkingDir "/".
+    config: { Env: [DEFAULT_PATH], WorkingDir: '/' },
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };

@@ -14,7 +14,8 @@ import type { LayerEntry } from '../layer/entry';
 import { hostArchitecture, scratchState, stageCopy, storeImageState } from './base-image';
 import { loadContextFilter } from './context-filter';
 import type { StageState } from './stage-state';
-import { copyEntries, type ContextFilter } from './steps/copy';
+import { copyEntries, NO_FILTER, type ContextFilter, type CopySource } from './steps/copy';
+import { Rootfs } from './rootfs/rootfs';
 import { applyMetadata } from './steps/metadata';
 import { failAt, type StepContext } from './steps/step-context';
 import { runStep } from './steps/run';
@@ -70,6 +71,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 /** One build in progress: the stages built so far, the step counter, the sandbox once needed. */
 class BuildRun {
   private readonly states = new Map<Stage, StageState>();
+  /** Images named by COPY --from, loaded once per build. */
+  private readonly images = new Map<string, StageState>();
   private readonly globals: Map<string, string>;
   private sandbox: Sandbox | undefined;
   private step = 0;
@@ -122,11 +125,13 @@ class BuildRun {
           const entries = await workdirEntries(ins, state, ctx, this.users(state));
           const text = `WORKDIR ${state.config.config.WorkingDir}`;
           if (entries.length === 0) return state.commitMetadata(text, ctx.created, ins.range);
-          return await this.commitLayer(ins, state, entries, text);
+          return await this.commitLayer(ins, state, entries, text, false, false);
         }
         case 'COPY':
-        case 'ADD':
-          return await this.commitLayer(ins, state, await copyEntries(ins, state, ctx, this.filter, this.users(state)), copyHistory(ins, state));
+        case 'ADD': {
+          const source = await this.copySource(ins, state);
+          return await this.commitLayer(ins, state, await copyEntries(ins, state, ctx, source, this.users(state)), copyHistory(ins, state));
+        }
         case 'RUN': {
           this.sandbox ??= selectSandbox();
           const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, (message) => this.emit({ type: 'log', message }));
@@ -142,7 +147,7 @@ class BuildRun {
     }
   }
 
-  private async commitLayer(ins: Instruction, state: StageState, entries: LayerEntry[], history: string, inRootfs = false): Promise<void> {
+  private async commitLayer(ins: Instruction, state: StageState, entries: LayerEntry[], history: string, inRootfs = false, marked = true): Promise<void> {
     const store = this.options.store;
     const { digest, size } = await store.writeBlob(writeLayerTar(entries));
     const layer: Descriptor = { mediaType: MediaType.ociLayer, digest, size };
@@ -150,8 +155,24 @@ class BuildRun {
     // A materialized root filesystem follows the stage (a RUN's changes are already in it).
     if (state.rootfs && !inRootfs) await state.rootfs.apply(store, layer);
     state.fs.apply(state.layers.length, entries);
-    state.commitLayer(layer, digest, history, this.ctx.created, ins.range);
+    state.commitLayer(layer, digest, marked ? `${history} # buildkit` : history, this.ctx.created, ins.range);
     this.emit({ type: 'layer', step: this.step, digest, size, files: entries.length });
+  }
+
+  // COPY reads the context, or with --from an earlier stage or an image, unpacked once.
+  private async copySource(ins: Instruction, state: StageState): Promise<CopySource> {
+    const from = ins.flags.find((f) => f.name === 'from')?.value;
+    if (from === undefined) return { dir: this.ctx.contextDir, filter: this.filter, keepOwner: false, label: `the build context ${this.ctx.contextDir}` };
+    const name = state.vars.word(from);
+    const stage = findStage([...this.states.keys()], name);
+    let source: StageState;
+    if (stage) source = this.states.get(stage)!;
+    else {
+      if (!this.images.has(name)) this.images.set(name, await storeImageState(this.options.store, name, this.model.escapeChar, { file: this.ctx.dockerfile, range: ins.range }));
+      source = this.images.get(name)!;
+    }
+    source.rootfs ??= await Rootfs.create(this.options.store, source.layers);
+    return { dir: source.rootfs.dir, filter: NO_FILTER, keepOwner: true, label: stage ? `stage ${stage.name ?? stage.index}` : `image ${name}` };
   }
 
   private users(state: StageState): () => Promise<UserDatabase> {
@@ -160,7 +181,7 @@ class BuildRun {
 
   /** Removes the unpacked root filesystems. */
   async dispose(): Promise<void> {
-    for (const s of this.states.values()) await s.rootfs?.dispose();
+    for (const s of [...this.states.values(), ...this.images.values()]) await s.rootfs?.dispose();
   }
 }
 
@@ -200,10 +221,21 @@ function stagesToBuild(model: Dockerfile, target: string | undefined): Stage[] {
   for (let i = last.index; i >= 0; i--) {
     const s = model.stages[i];
     if (!needed.has(s)) continue;
-    const parent = model.stages.find((p) => p.index < s.index && p.name !== undefined && p.name === s.base?.value.toLowerCase());
-    if (parent) needed.add(parent);
+    const earlier = model.stages.slice(0, s.index);
+    const base = earlier.find((p) => p.name !== undefined && p.name === s.base?.value.toLowerCase());
+    if (base) needed.add(base);
+    for (const ref of s.instructions.flatMap((ins) => ins.flags.filter((f) => f.name === 'from').map((f) => f.value ?? ''))) {
+      const dep = findStage(earlier, ref);
+      if (dep) needed.add(dep);
+    }
   }
   return model.stages.filter((s) => needed.has(s));
+}
+
+/** The stage a FROM or --from word names (its name, case-insensitively, or its index). */
+function findStage(stages: Stage[], ref: string): Stage | undefined {
+  const lower = ref.toLowerCase();
+  return stages.find((s) => s.name === lower) ?? (/^\d+$/.test(ref) ? stages.find((s) => s.index === Number(ref)) : undefined);
 }
 
 function globalArgs(model: Dockerfile, buildArgs: Record<string, string>): Map<string, string> {
@@ -222,7 +254,8 @@ async function baseState(stage: Stage, model: Dockerfile, states: Map<Stage, Sta
   if (!stage.base) throw ctx.fail(stage.from, 'FROM requires an image');
   const name = expandWith(model.escapeChar, globals, stage.base.value);
   if (name.toLowerCase() === 'scratch') return scratchState(model.escapeChar);
-  const parent = [...states.keys()].find((s) => s.name === name.toLowerCase() || String(s.index) === name);
+  // FROM names stages only by name; an index there is an image name (BuildKit's rule).
+  const parent = [...states.keys()].find((s) => s.name !== undefined && s.name === name.toLowerCase());
   if (parent) return stageCopy(states.get(parent)!, model.escapeChar);
   if (stage.from.flags.some((f) => f.name === 'platform')) {
     throw ctx.fail(stage.from, '--platform is not supported by the embedded builder yet');
@@ -239,16 +272,16 @@ function declareArgs(ins: Instruction, state: StageState, buildArgs: Record<stri
     else if (kv.value) value = state.vars.word(kv.value.value);
     else value = globals.get(name);
     state.vars.setArg(name, value);
-    parts.push(value === undefined ? name : `${name}=${value}`);
+    // History shows the declared default, not the value in effect.
+    parts.push(kv.value ? `${name}=${kv.value.value}` : name);
   }
   state.commitMetadata(`ARG ${parts.join(' ')}`, ctx.created, ins.range);
 }
 
-// BuildKit's history text: `COPY src... dest` with expanded words, heredocs as `<<NAME`.
+// BuildKit's history text: `COPY src... dest` with expanded words (flags left out), heredocs as `<<NAME`.
 function copyHistory(ins: Instruction, state: StageState): string {
   const words = ins.args.map((a) => (a.value.startsWith('<<') ? a.value : state.vars.word(a.value)));
-  const flags = ins.flags.filter((f) => f.name === 'chown' || f.name === 'chmod').map((f) => `${f.text} `).join('');
-  return `${ins.keyword} ${flags}${words.join(' ')}`;
+  return `${ins.keyword} ${words.join(' ')}`;
 }
 
 async function writeImage(store: Store, state: StageState, created: string): Promise<Descriptor> {

@@ -44,7 +44,7 @@ export class StageState {
   commitLayer(layer: Descriptor, diffId: Digest, createdBy: string, created: string, range: Range): void {
     this.layers.push(layer);
     this.config.rootfs.diff_ids.push(diffId);
-    this.pushHistory({ created, created_by: `${createdBy} # buildkit`, comment: HISTORY_COMMENT }, range);
+    this.pushHistory({ created, created_by: createdBy, comment: HISTORY_COMMENT }, range);
   }
 
   /** Sets (or replaces, in place) an environment variable, as ENV does. */

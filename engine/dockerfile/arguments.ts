@@ -146,9 +146,11 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
   const words: Span[] = [];
   let word = '';
   let start = -1;
+  // Just past the last character taken into the word (a dropped trailing escape is not).
+  let end = -1;
   let quote = '';
   let blankOK = false;
-  const flush = (end: number) => {
+  const flush = () => {
     if (blankOK || word.length > 0) words.push({ value: word, start: base + start, end: base + end });
     word = '';
     start = -1;
@@ -159,6 +161,7 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
     if (start < 0) {
       if (isGoSpace(text.charCodeAt(pos))) continue;
       start = pos;
+      end = pos;
     }
     if (quote) {
       if (ch === quote) quote = '';
@@ -168,10 +171,11 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
         ch = text[++pos];
       }
       word += ch;
+      end = pos + 1;
       continue;
     }
     if (isGoSpace(text.charCodeAt(pos))) {
-      flush(pos);
+      flush();
       continue;
     }
     if (ch === "'" || ch === '"') {
@@ -184,8 +188,9 @@ export function parseWords(text: string, base: number, escape: string): Span[] {
       ch = text[++pos];
     }
     word += ch;
+    end = pos + 1;
   }
-  if (start >= 0) flush(text.length);
+  if (start >= 0) flush();
   return words;
 }
 

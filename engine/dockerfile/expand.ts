@@ -84,13 +84,16 @@ export class ShellLex {
   }
 }
 
-/** Every variable reference in a word with its offsets, for hover/definition/lint ranges. */
-export function variableReferences(word: string, escapeToken: EscapeToken = '\\'): VariableReference[] {
+/**
+ * Every variable reference in a word with its offsets, for hover/definition/lint ranges;
+ * `options` as for the lexer that will expand the word (skipProcessQuotes for heredoc bodies).
+ */
+export function variableReferences(word: string, escapeToken: EscapeToken = '\\', options: LexOptions = {}): VariableReference[] {
   const config: LexConfig = {
     escapeToken: escapeToken.codePointAt(0) ?? BACKSLASH,
     rawQuotes: false,
     rawEscapes: false,
-    skipProcessQuotes: false,
+    skipProcessQuotes: options.skipProcessQuotes ?? false,
     skipUnsetEnv: false,
   };
   const shellWord = new ShellWord(word, config, null);

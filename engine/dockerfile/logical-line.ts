@@ -47,6 +47,11 @@ export class LogicalLine {
     return { start: s, end: e };
   }
 
+  /** Models carry their line map; serializing a model leaves it out (it is text the model already has). */
+  toJSON(): undefined {
+    return undefined;
+  }
+
   /** The logical offset of a source position inside this line's pieces, or -1 when it lies outside them. */
   offsetAt(pos: Position): number {
     for (const p of this.pieces) {

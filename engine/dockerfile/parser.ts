@@ -1,6 +1,6 @@
 import { ARGUMENT_STYLE, parseArguments, type Span } from './arguments';
 import { DirectiveReader } from './directives';
-import { scanFlags } from './flags';
+import { scanFlags, unquoteFlagWord } from './flags';
 import { isKeywordSpace, skipGoSpace, trimGoSpaceEnd, utf8Length } from './gotext';
 import { HEREDOC_INSTRUCTIONS, scanHeredocMarkers } from './heredoc';
 import { LogicalLine, lineRange, splitSource } from './logical-line';
@@ -190,14 +190,28 @@ class Parser {
     const eq = body.indexOf('=');
     const name = eq < 0 ? body : body.slice(0, eq);
     const raw = line.text.slice(start, end);
-    const rawEq = raw.indexOf('=');
+    // Where the name ends and the value starts in the source: quotes and escapes BuildKit
+    // removed from the flag make the written text longer than the flag's.
+    let nameEnd: number;
+    if (raw === flagText) {
+      nameEnd = start + 2 + name.length;
+    } else {
+      const unquoted = unquoteFlagWord(raw);
+      if (unquoted.text === flagText) {
+        nameEnd = start + unquoted.offsets[2 + name.length];
+      } else {
+        // BuildKit read non-ASCII text byte by byte; fall back to the written '='.
+        const rawEq = raw.indexOf('=');
+        nameEnd = rawEq < 0 ? end : start + rawEq;
+      }
+    }
     return {
       name,
       value: eq < 0 ? undefined : body.slice(eq + 1),
       text: flagText,
       range: line.range(start, end),
-      nameRange: line.range(start, start + 2 + name.length),
-      valueRange: rawEq < 0 ? undefined : line.range(start + rawEq + 1, end),
+      nameRange: line.range(start, nameEnd),
+      valueRange: eq < 0 || nameEnd >= end ? undefined : line.range(nameEnd + 1, end),
     };
   }
 

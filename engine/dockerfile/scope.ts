@@ -233,9 +233,10 @@ export function expandInstruction(ins: Instruction, vars: Vars, options: ExpandO
   flagParts(ctx, spec, parts);
   if (spec.args === 'first' && ins.args[0]) parts.push(wordPart(ctx, 'arg', 0, ins.args[0], ins.json));
   if (spec.args === 'all' || spec.args === 'words') {
-    const heredocSources = spec.heredocs && !ins.json ? ins.args.length - 1 : 0;
+    const heredocSources = spec.heredocs ? ins.args.length - 1 : 0;
     ins.args.forEach((arg, i) => {
-      // A source written as a heredoc marker is content, not a path (only the destination is always a path).
+      // A source written as a heredoc marker is content, not a path, even in JSON form (where
+      // BuildKit then finds no body); only the destination is always a path.
       if (i < heredocSources && safeHeredoc(arg.value)) return;
       parts.push(wordPart(ctx, 'arg', i, arg, ins.json, spec.args === 'words'));
     });
@@ -275,8 +276,9 @@ function expandText(
   split = false,
   lex: ShellLex = ctx.lex,
   escape: EscapeChar = ctx.escape,
+  skipProcessQuotes = false,
 ): Pick<ExpandedPart, 'value' | 'words' | 'references' | 'error'> {
-  const references = variableReferences(raw, escape).map((r) => ({ name: r.name, range: rangeOf(r.start, r.end), variable: ctx.lookup(r.name) }));
+  const references = variableReferences(raw, escape, { skipProcessQuotes }).map((r) => ({ name: r.name, range: rangeOf(r.start, r.end), variable: ctx.lookup(r.name) }));
   try {
     if (split) {
       const words = lex.processWords(raw, ctx.vars);
@@ -358,7 +360,7 @@ function heredocParts(ctx: PartContext, parts: ExpandedPart[]): void {
     if (!h.expand) return;
     const body = chompedWithOffsets(h);
     const rangeOf = (s: number, e: number): Range => heredocPartRange(h, body.offsets[s], e > s ? body.offsets[e - 1] + 1 : body.offsets[s]);
-    parts.push({ role: 'heredoc', index, name: h.name, raw: body.text, range: h.bodyRange, ...expandText(ctx, body.text, rangeOf, false, HEREDOC_LEX, '\\') });
+    parts.push({ role: 'heredoc', index, name: h.name, raw: body.text, range: h.bodyRange, ...expandText(ctx, body.text, rangeOf, false, HEREDOC_LEX, '\\', true) });
   });
 }
 

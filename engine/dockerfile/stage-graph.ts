@@ -36,7 +36,10 @@ export interface StageNode {
 
 export interface StageGraph {
   nodes: StageNode[];
-  /** Dependency errors BuildKit fails on: unknown index, cycles, copying from a later stage. */
+  /**
+   * Dependency errors BuildKit fails on: an unknown stage index, a cycle, `ADD --from` (ADD
+   * has no such flag); and copying from a later stage, which fails when that stage is built.
+   */
   problems: ParseProblem[];
 }
 
@@ -81,6 +84,9 @@ export function stageGraph(df: Dockerfile, options: ScopeOptions = {}): StageGra
 
 function instructionReferences(df: Dockerfile, stage: Stage, ins: Instruction, problems: ParseProblem[]): StageReference[] {
   const refs: StageReference[] = [];
+  if (ins.keyword === 'ADD') {
+    for (const flag of ins.flags) if (flag.name === 'from') problems.push({ message: 'unknown flag: from', range: flag.nameRange });
+  }
   if (ins.keyword === 'COPY') {
     for (const flag of ins.flags) {
       if (flag.name !== 'from' || flag.value === undefined || flag.value === '') continue;

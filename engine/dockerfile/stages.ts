@@ -27,15 +27,13 @@ export function buildStages(instructions: Instruction[]): { stages: Stage[]; glo
 function stageOf(from: Instruction, index: number, errors: ParseProblem[]): Stage {
   const [base, as, name] = from.args;
   const stage: Stage = { index, name: undefined, nameRange: undefined, base, from, instructions: [] };
-  if (from.args.length !== 1 && from.args.length !== 3) {
+  // BuildKit's parseBuildStageName: three words with an `AS` (Go's EqualFold, so the long s
+  // `ſ` counts as an s) in the middle, or exactly one word.
+  if (from.args.length !== 1 && !(from.args.length === 3 && /^[aA][sSſ]$/.test(as.value))) {
     errors.push({ message: 'FROM requires either one or three arguments', range: from.range });
     return stage;
   }
   if (from.args.length === 3) {
-    if (as.value.toLowerCase() !== 'as') {
-      errors.push({ message: `expected "AS" but got "${as.value}"`, range: as.range });
-      return stage;
-    }
     const lower = name.value.toLowerCase();
     if (!STAGE_NAME.test(lower)) {
       errors.push({ message: `invalid name for build stage: "${name.value}", name can't start with a number or contain symbols`, range: name.range });

@@ -43,7 +43,22 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, root: string): 
     if (after.has(parent) && after.get(parent)!.type !== 'directory') continue;
     entries.push({ path: whiteoutFor(p), type: 'file', mode: 0, uid: 0, gid: 0, mtime: 0, size: 0 });
   }
+  addAncestors(entries, after);
   return entries;
+}
+
+// Every folder above a change goes in the layer too: a runtime unpacking the layer would
+// otherwise create the missing ones as root-owned 0755 and hide the real ones below.
+function addAncestors(entries: LayerEntry[], after: Snapshot): void {
+  const have = new Set(entries.map((e) => e.path));
+  for (const e of [...entries]) {
+    for (let dir = path.posix.dirname(e.path); dir !== '/' && !have.has(dir); dir = path.posix.dirname(dir)) {
+      have.add(dir);
+      const meta = after.get(dir);
+      if (!meta) continue;
+      entries.push({ path: dir, type: 'directory', mode: meta.mode, uid: meta.uid, gid: meta.gid, mtime: Number(meta.mtimeNs / 1_000_000_000n), size: 0 });
+    }
+  }
 }
 
 function changed(a: PathMeta, b: PathMeta): boolean {

@@ -1,11 +1,10 @@
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
+import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { normalizeContextPath } from '../../context/context-index';
 import type { Heredoc, Instruction } from '../../dockerfile/types';
 import { globMatch } from '../../lint/copied-files';
 import type { LayerEntry } from '../../layer/entry';
+import { secureJoin } from '../../layer/secure-path';
 import { resolveUser, type UserDatabase } from '../run/users';
 import type { StageState } from '../stage-state';
 import type { StepContext } from './step-context';
@@ -19,24 +18,42 @@ export interface ContextFilter {
 
 export const NO_FILTER: ContextFilter = { ignored: () => false, hasExclusions: false };
 
+/** Where COPY reads from: the build context, or another stage's (or image's) filesystem. */
+export interface CopySource {
+  dir: string;
+  filter: ContextFilter;
+  /** Files from a stage keep their owner; the context's belong to root (Docker's rule). */
+  keepOwner: boolean;
+  /** For messages: "the build context /x" or "stage build". */
+  label: string;
+}
+
 interface Ownership {
   uid: number;
   gid: number;
 }
 
+interface Options {
+  owner: Ownership | undefined;
+  chmod: number | undefined;
+  ctx: StepContext;
+  filter: ContextFilter;
+  add: (e: LayerEntry) => void;
+}
+
 /**
- * The entries a COPY (or a plain ADD) of context files writes, with Docker's rules: a
- * folder's contents (not the folder) are copied, a destination ending in "/" is a folder,
- * relative destinations follow WORKDIR, and missing parent folders are created.
+ * The entries a COPY (or a plain ADD) writes, with Docker's rules: a folder's contents (not
+ * the folder) are copied, a destination ending in "/" is a folder, relative destinations
+ * follow WORKDIR, and missing parent folders are created. Paths resolve inside the source
+ * root, symlinks included, so a source can never reach outside it.
  */
-export async function copyEntries(ins: Instruction, state: StageState, ctx: StepContext, filter: ContextFilter, users: () => Promise<UserDatabase>): Promise<LayerEntry[]> {
+export async function copyEntries(ins: Instruction, state: StageState, ctx: StepContext, source: CopySource, users: () => Promise<UserDatabase>): Promise<LayerEntry[]> {
   checkFlags(ins, ctx);
-  const words = ins.args.map((a) => state.vars.word(a.value));
+  const words = ins.args.map((a) => (a.value.startsWith('<<') ? a.value : state.vars.word(a.value)));
   if (words.length < 2) throw ctx.fail(ins, `${ins.keyword} requires at least two arguments`);
   const rawDest = words[words.length - 1];
   const sources = words.slice(0, -1);
-  const owner = await ownership(ins, state, ctx, users);
-  const chmod = chmodOf(ins, ctx);
+  const chown = await ownership(ins, state, ctx, users);
   const workdir = state.config.config.WorkingDir || '/';
   const dest = path.posix.resolve(workdir, rawDest);
   const destIsDir = rawDest.endsWith('/') || rawDest === '.' || rawDest === '..' || state.fs.lookup(dest)?.type === 'directory';
@@ -44,36 +61,41 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
     throw ctx.fail(ins, `when using ${ins.keyword} with more than one source file, the destination must be a directory and end with a /`);
   }
   const out = new Map<string, LayerEntry>();
-  const add = (e: LayerEntry) => out.set(e.path, e);
+  const opts: Options = {
+    owner: chown ?? (source.keepOwner ? undefined : { uid: 0, gid: 0 }),
+    chmod: chmodOf(ins, ctx),
+    ctx,
+    filter: source.filter,
+    add: (e) => out.set(e.path, e),
+  };
   for (const src of sources) {
     const heredoc = heredocFor(ins, src);
     if (heredoc) {
-      add(heredocEntry(heredoc, destIsDir ? path.posix.join(dest, heredoc.name) : dest, state, owner, chmod, ctx));
+      opts.add(heredocEntry(heredoc, destIsDir ? path.posix.join(dest, heredoc.name) : dest, state, chown ?? { uid: 0, gid: 0 }, opts.chmod, ctx));
       continue;
     }
-    for (const rel of await expandSource(src, ins, ctx, filter)) {
-      const abs = path.join(ctx.contextDir, rel);
-      const st = await fs.stat(abs);
-      const many = sources.length > 1 || /[*?[]/.test(src);
+    const glob = /[*?[]/.test(src);
+    for (const rel of expandSource(src, ins, source, ctx)) {
+      const abs = secureJoin(source.dir, rel);
+      const st = statSync(abs);
       if (st.isDirectory()) {
-        const target = many && /[*?[]/.test(src) ? path.posix.join(dest, path.posix.basename(rel)) : dest;
-        add(dirEntry(target, st, owner, chmod, ctx));
-        walk(abs, rel, target, owner, chmod, ctx, filter, add);
+        const target = glob ? path.posix.join(dest, path.posix.basename(rel)) : dest;
+        if (target !== '/') opts.add(dirEntry(target, st, opts));
+        walk(abs, rel, target, opts);
       } else {
-        const target = destIsDir || many ? path.posix.join(dest, path.posix.basename(rel)) : dest;
-        add(fileEntry(abs, target, st, owner, chmod, ctx));
+        const target = destIsDir || sources.length > 1 || glob ? path.posix.join(dest, path.posix.basename(rel)) : dest;
+        opts.add(fileEntry(abs, target, st, opts));
       }
       ctx.signal?.throwIfAborted();
     }
   }
-  addParents([...out.values()], state, ctx, add);
+  addParents([...out.values()], state, ctx, opts.add);
   return [...out.values()];
 }
 
 function checkFlags(ins: Instruction, ctx: StepContext): void {
   for (const f of ins.flags) {
-    if (f.name === 'from') throw ctx.fail(ins, `--from is not supported by the embedded builder yet; build with docker or buildah`);
-    if (!['chown', 'chmod', 'link'].includes(f.name)) throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder yet`);
+    if (!['chown', 'chmod', 'link', 'from'].includes(f.name)) throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder yet`);
   }
   if (ins.keyword === 'ADD') {
     for (const a of ins.args.slice(0, -1)) {
@@ -87,9 +109,9 @@ function checkFlags(ins: Instruction, ctx: StepContext): void {
 
 // --chown takes names from the image's /etc/passwd and /etc/group; without a group, the
 // group id is the user id (Docker's documented rule, unlike USER).
-async function ownership(ins: Instruction, state: StageState, ctx: StepContext, users: () => Promise<UserDatabase>): Promise<Ownership> {
+async function ownership(ins: Instruction, state: StageState, ctx: StepContext, users: () => Promise<UserDatabase>): Promise<Ownership | undefined> {
   const flag = ins.flags.find((f) => f.name === 'chown')?.value;
-  if (!flag) return { uid: 0, gid: 0 };
+  if (!flag) return undefined;
   const chown = state.vars.word(flag);
   const [user, group] = chown.split(':', 2);
   const numeric = /^\d+$/;
@@ -120,26 +142,37 @@ function heredocEntry(h: Heredoc, target: string, state: StageState, owner: Owne
   let text = h.chomp ? h.content.replace(/^\t+/gm, '') : h.content;
   if (h.expand) text = state.vars.word(text);
   const data = Buffer.from(text);
-  return { path: target, type: 'file', mode: chmod ?? 0o644, ...owner, mtime: ctx.now, size: data.length, open: () => Readable.from([data]) };
+  return { path: target, type: 'file', mode: chmod ?? 0o644, ...owner, mtime: ctx.now, size: data.length, open: () => Readable.from([data]), readSync: () => data };
 }
 
-/** Context paths a source names: itself, or a glob's matches (sorted). */
-async function expandSource(src: string, ins: Instruction, ctx: StepContext, filter: ContextFilter): Promise<string[]> {
-  const rel = normalizeContextPath(src);
-  if (rel === undefined) throw ctx.fail(ins, `invalid source path ${src}`);
+/** Root-relative paths a source names: itself, or a glob's matches (sorted). */
+function expandSource(src: string, ins: Instruction, source: CopySource, ctx: StepContext): string[] {
+  const rel = cleanRelative(src);
   if (!/[*?[]/.test(rel)) {
-    const exists = await fs.stat(path.join(ctx.contextDir, rel)).then(() => true, () => false);
-    if (!exists || (rel !== '.' && filter.ignored(rel))) {
-      throw ctx.fail(ins, `"${src}" not found: it is not in the build context ${ctx.contextDir}${exists ? ' (it is excluded by .dockerignore)' : ''}`);
+    let exists = false;
+    try {
+      statSync(secureJoin(source.dir, rel));
+      exists = true;
+    } catch {
+      exists = false;
+    }
+    if (!exists || (rel !== '.' && source.filter.ignored(rel))) {
+      throw ctx.fail(ins, `"${src}" not found: it is not in ${source.label}${exists ? ' (it is excluded by .dockerignore)' : ''}`);
     }
     return [rel];
   }
-  const matches = await globContext(rel, ctx.contextDir, filter);
-  if (matches.length === 0) throw ctx.fail(ins, `no source files were specified: "${src}" matches nothing in the build context`);
+  const matches = globRoot(rel, source);
+  if (matches.length === 0) throw ctx.fail(ins, `no source files were specified: "${src}" matches nothing in ${source.label}`);
   return matches;
 }
 
-async function globContext(pattern: string, root: string, filter: ContextFilter): Promise<string[]> {
+// Source paths are relative to the source root whatever they look like: `/a`, `./a`, `../a` are `a`.
+function cleanRelative(p: string): string {
+  const cleaned = path.posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
+  return cleaned === '' ? '.' : cleaned;
+}
+
+function globRoot(pattern: string, source: CopySource): string[] {
   let candidates = ['.'];
   for (const part of pattern.split('/')) {
     const next: string[] = [];
@@ -148,70 +181,79 @@ async function globContext(pattern: string, root: string, filter: ContextFilter)
         next.push(dir === '.' ? part : `${dir}/${part}`);
         continue;
       }
-      const names = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
-      for (const n of names.sort()) if (globMatch(part, n)) next.push(dir === '.' ? n : `${dir}/${n}`);
+      let names: string[] = [];
+      try {
+        names = readdirSync(secureJoin(source.dir, dir)).sort();
+      } catch {
+        names = [];
+      }
+      for (const n of names) if (globMatch(part, n)) next.push(dir === '.' ? n : `${dir}/${n}`);
     }
     candidates = next;
   }
-  const existing = await Promise.all(candidates.map((c) => fs.lstat(path.join(root, c)).then(() => c, () => undefined)));
-  return existing.filter((c): c is string => c !== undefined && !filter.ignored(c));
+  return candidates.filter((c) => {
+    try {
+      lstatSync(secureJoin(source.dir, c, false));
+      return !source.filter.ignored(c);
+    } catch {
+      return false;
+    }
+  });
 }
 
-// Synchronous stat calls: a context walk is thousands of tiny calls, each far cheaper without
-// the thread pool round trip; the caller yields between sources.
-function walk(
-  abs: string,
-  rel: string,
-  target: string,
-  owner: Ownership,
-  chmod: number | undefined,
-  ctx: StepContext,
-  filter: ContextFilter,
-  add: (e: LayerEntry) => void,
-): void {
+// Synchronous stat calls: a tree walk is thousands of tiny calls, each far cheaper without the
+// thread pool round trip.
+function walk(abs: string, rel: string, target: string, opts: Options): void {
   for (const d of readdirSync(abs, { withFileTypes: true })) {
     const childRel = rel === '.' ? d.name : `${rel}/${d.name}`;
     const childAbs = path.join(abs, d.name);
     const childTarget = path.posix.join(target, d.name);
-    const ignored = filter.ignored(childRel);
-    if (ignored && !(d.isDirectory() && filter.hasExclusions)) continue;
+    const ignored = opts.filter.ignored(childRel);
+    if (ignored && !(d.isDirectory() && opts.filter.hasExclusions)) continue;
     const st = lstatSync(childAbs);
     if (st.isDirectory()) {
-      if (!ignored) add(dirEntry(childTarget, st, owner, chmod, ctx));
-      walk(childAbs, childRel, childTarget, owner, chmod, ctx, filter, add);
+      if (!ignored) opts.add(dirEntry(childTarget, st, opts));
+      walk(childAbs, childRel, childTarget, opts);
     } else if (st.isSymbolicLink()) {
-      add({ path: childTarget, type: 'symlink', mode: 0o777, ...owner, mtime: clamp(st.mtimeMs, ctx), size: 0, linkTarget: readlinkSync(childAbs) });
+      opts.add({ path: childTarget, type: 'symlink', mode: 0o777, ...owner(st, opts), mtime: clamp(st.mtimeMs, opts.ctx), size: 0, linkTarget: readlinkSync(childAbs) });
     } else if (st.isFile()) {
-      add(fileEntry(childAbs, childTarget, st, owner, chmod, ctx));
+      opts.add(fileEntry(childAbs, childTarget, st, opts));
     }
   }
 }
 
-function fileEntry(abs: string, target: string, st: import('node:fs').Stats, owner: Ownership, chmod: number | undefined, ctx: StepContext): LayerEntry {
+function owner(st: Stats, opts: Options): Ownership {
+  return opts.owner ?? { uid: st.uid, gid: st.gid };
+}
+
+function fileEntry(abs: string, target: string, st: Stats, opts: Options): LayerEntry {
   return {
     path: target,
     type: 'file',
-    mode: chmod ?? st.mode & 0o7777,
-    ...owner,
-    mtime: clamp(st.mtimeMs, ctx),
+    mode: opts.chmod ?? st.mode & 0o7777,
+    ...owner(st, opts),
+    mtime: clamp(st.mtimeMs, opts.ctx),
     size: st.size,
     open: () => createReadStream(abs),
     readSync: () => readFileSync(abs),
   };
 }
 
-function dirEntry(target: string, st: import('node:fs').Stats, owner: Ownership, chmod: number | undefined, ctx: StepContext): LayerEntry {
-  return { path: target, type: 'directory', mode: chmod ?? st.mode & 0o7777, ...owner, mtime: clamp(st.mtimeMs, ctx), size: 0 };
+function dirEntry(target: string, st: Stats, opts: Options): LayerEntry {
+  return { path: target, type: 'directory', mode: opts.chmod ?? st.mode & 0o7777, ...owner(st, opts), mtime: clamp(st.mtimeMs, opts.ctx), size: 0 };
 }
 
-// Folders above the copied entries that the image does not have yet are created 0755.
+// Every folder above the copied entries goes in the layer: missing ones are created 0755 and
+// root-owned, existing ones keep their metadata (a runtime would otherwise create them as
+// root-owned and hide the real ones below).
 function addParents(entries: LayerEntry[], state: StageState, ctx: StepContext, add: (e: LayerEntry) => void): void {
   const have = new Set(entries.map((e) => e.path));
   for (const e of entries) {
-    for (let dir = path.posix.dirname(e.path); dir !== '/'; dir = path.posix.dirname(dir)) {
-      if (have.has(dir) || state.fs.lookup(dir)) break;
+    for (let dir = path.posix.dirname(e.path); dir !== '/' && !have.has(dir); dir = path.posix.dirname(dir)) {
       have.add(dir);
-      add({ path: dir, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: ctx.now, size: 0 });
+      const existing = state.fs.lookup(dir);
+      if (existing && existing.type === 'directory') add({ path: dir, type: 'directory', mode: existing.mode, uid: existing.uid, gid: existing.gid, mtime: ctx.now, size: 0 });
+      else add({ path: dir, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: ctx.now, size: 0 });
     }
   }
 }

@@ -33,7 +33,7 @@ export function applyMetadata(ins: Instruction, state: StageState, ctx: StepCont
     }
     case 'EXPOSE': {
       cfg.ExposedPorts ??= {};
-      const ports = ins.args.flatMap((a) => state.vars.words(a.value)).map((p) => normalizePort(p, ins, ctx));
+      const ports = ins.args.flatMap((a) => state.vars.words(a.value)).flatMap((p) => normalizePorts(p, ins, ctx));
       for (const p of ports) cfg.ExposedPorts[p] = {};
       // Go prints a map with its keys sorted.
       return commit(`EXPOSE map[${[...new Set(ports)].sort().map((p) => `${p}:{}`).join(' ')}]`);
@@ -57,20 +57,22 @@ export function applyMetadata(ins: Instruction, state: StageState, ctx: StepCont
       const vols = ins.args.map((a) => state.vars.word(a.value));
       if (vols.some((v) => v.trim() === '')) throw ctx.fail(ins, 'VOLUME specified can not be an empty string');
       for (const v of vols) cfg.Volumes[v] = {};
-      return commit(`VOLUME ${goQuoteList(vols)}`);
+      return commit(`VOLUME [${vols.join(' ')}]`);
     }
     case 'SHELL': {
       if (!ins.json) throw ctx.fail(ins, 'SHELL requires the arguments to be in JSON form');
       cfg.Shell = ins.args.map((a) => a.value);
-      return commit(`SHELL ${goQuoteList(cfg.Shell)}`);
+      // BuildKit prints this one with %v, not %q.
+      return commit(`SHELL [${cfg.Shell.join(' ')}]`);
     }
     case 'HEALTHCHECK': {
       cfg.Healthcheck = healthcheck(ins, ctx);
       return commit(`HEALTHCHECK ${goHealthcheck(cfg.Healthcheck)}`);
     }
     case 'ONBUILD': {
+      // BuildKit records the trigger in the config only: no history entry.
       cfg.OnBuild = [...(cfg.OnBuild ?? []), ins.argsText];
-      return commit(`ONBUILD ${ins.argsText}`);
+      return;
     }
     default:
       throw ctx.fail(ins, `${ins.keyword} is not a metadata instruction`);
@@ -90,10 +92,15 @@ function commandOf(ins: Instruction, state: StageState): string[] {
   return [...shell, ins.argsText];
 }
 
-function normalizePort(raw: string, ins: Instruction, ctx: StepContext): string {
+// Docker's nat.ParsePortSpecs: a range is one entry per port, the protocol defaults to tcp.
+function normalizePorts(raw: string, ins: Instruction, ctx: StepContext): string[] {
   const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(raw);
   if (!m) throw ctx.fail(ins, `invalid containerPort: ${raw}`);
-  return `${m[1]}${m[2] ? `-${m[2]}` : ''}/${(m[3] ?? 'tcp').toLowerCase()}`;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (to < from || to > 65535) throw ctx.fail(ins, `invalid range of ports: ${raw}`);
+  const proto = (m[3] ?? 'tcp').toLowerCase();
+  return Array.from({ length: to - from + 1 }, (_, i) => `${from + i}/${proto}`);
 }
 
 /** Go's %q of a []string, which is how BuildKit writes CMD/ENTRYPOINT into history. */
@@ -149,7 +156,9 @@ function goHealthcheck(hc: HealthConfig): string {
   const d = (ns: number | undefined) => goQuote(formatGoDuration(ns ?? 0));
   const retries = hc.Retries ?? 0;
   const rune = retries < 0x20 ? `'\\x${retries.toString(16).padStart(2, '0')}'` : `'${String.fromCodePoint(retries)}'`;
-  return `&{${goQuoteList(hc.Test ?? [])} ${d(hc.Interval)} ${d(hc.Timeout)} ${d(hc.StartPeriod)} ${d(hc.StartInterval)} ${rune}}`;
+  // Older BuildKit's struct has no StartInterval; print it only when it is set.
+  const startInterval = hc.StartInterval ? ` ${d(hc.StartInterval)}` : '';
+  return `&{${goQuoteList(hc.Test ?? [])} ${d(hc.Interval)} ${d(hc.Timeout)} ${d(hc.StartPeriod)}${startInterval} ${rune}}`;
 }
 
 /** Go's Duration.String for whole units (what HEALTHCHECK flags produce). */

@@ -49,7 +49,7 @@ test('RUN changes become a layer: added, modified and deleted (whiteout) paths',
   assert.equal(run.instruction, 'RUN /bin/sh -c echo hello > /greeting && mkdir -p /app/sub && touch /app/sub/x && rm /etc/group && echo root2 >> /etc/passwd');
   assert.deepEqual(
     run.files.map((f) => [f.path, f.kind]).sort(),
-    [['/app', 'added'], ['/app/sub', 'added'], ['/app/sub/x', 'added'], ['/etc/group', 'deleted'], ['/etc/passwd', 'modified'], ['/greeting', 'added']],
+    [['/app', 'added'], ['/app/sub', 'added'], ['/app/sub/x', 'added'], ['/etc', 'modified'], ['/etc/group', 'deleted'], ['/etc/passwd', 'modified'], ['/greeting', 'added']],
   );
   assert.equal(await content(store, image, '/greeting'), 'hello\n');
   assert.ok(!image.tree.children!.find((c) => c.name === 'etc')!.children!.some((c) => c.name === 'group'));

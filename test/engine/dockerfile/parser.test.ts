@@ -119,3 +119,59 @@ test('CRLF line endings and a byte-order mark parse like LF', () => {
   assert.deepEqual(crlf.errors, []);
   assert.deepEqual(crlf.instructions[1].args.map((a) => a.value), ['a', 'b', '/']);
 });
+
+test('line endings and whitespace follow Go: every trailing CR goes, Go spaces indent, JavaScript-only spaces do not', () => {
+  // `\\` followed by two CRs still continues the line: BuildKit trims all of \r\n at the end.
+  const cr = parseDockerfile('FROM scratch\r\r\nCOPY a \\\r\r\n  b /\r\n');
+  assert.deepEqual(cr.errors, []);
+  assert.deepEqual(cr.instructions[1].args.map((a) => a.value), ['a', 'b', '/']);
+  // U+0085 (NEL) is a space to Go, so it indents; U+FEFF inside the file is not.
+  const nel = parseDockerfile('FROM scratch\n\u0085RUN x\n');
+  assert.equal(nel.instructions[1].keyword, 'RUN');
+  assert.equal(nel.instructions[1].keywordRange.start.character, 1);
+  const zw = parseDockerfile('FROM scratch\n\ufeffRUN x\n');
+  assert.equal(zw.instructions[1].keyword, '\ufeffRUN');
+});
+
+test('a line over 64 KiB is rejected as BuildKit\'s line scanner rejects it', () => {
+  const ok = parseDockerfile(`FROM scratch\nLABEL a=${'x'.repeat(65535 - 'LABEL a='.length)}\n`);
+  assert.deepEqual(ok.errors, []);
+  const long = parseDockerfile(`FROM scratch\nLABEL a=${'x'.repeat(65536 - 'LABEL a='.length)}\n`);
+  assert.deepEqual(long.errors.map((e) => [e.message, e.range.start.line]), [['dockerfile line greater than max allowed size of 65535', 1]]);
+  // Bytes, not characters, count.
+  const wide = parseDockerfile(`FROM scratch\nLABEL a=${'é'.repeat(33000)}\n`);
+  assert.equal(wide.errors.length, 1);
+});
+
+test('FROM with three words needs AS in the middle (Go EqualFold), else one word', () => {
+  assert.ok(parseDockerfile('FROM a b c\n').errors.some((e) => e.message === 'FROM requires either one or three arguments'));
+  const longS = parseDockerfile('FROM a aſ b\n');
+  assert.deepEqual(longS.errors, []);
+  assert.equal(longS.stages[0].name, 'b');
+});
+
+test('flags are read byte by byte as BuildKit does: non-ASCII turns into Latin-1 text, its 0x85/0xA0 bytes into spaces', () => {
+  const df = parseDockerfile('FROM x\nCOPY --chown=é:à a b\n');
+  const copy = df.instructions[1];
+  // "à" is C3 A0 in UTF-8, and 0xA0 is a space to unicode.IsSpace: the flag ends there.
+  assert.deepEqual(copy.flags.map((f) => f.text), ['--chown=Ã©:Ã']);
+  assert.deepEqual(copy.args.map((a) => a.value), ['a', 'b']);
+  assert.equal(copy.flags[0].range.end.character, 16);
+  const quoted = parseDockerfile('FROM x\nCOPY --chown="a b":\'c\' --from=x\\ y a b\n').instructions[1];
+  assert.deepEqual(quoted.flags.map((f) => [f.name, f.value]), [
+    ['chown', 'a b:c'],
+    ['from', 'x y'],
+  ]);
+  assert.deepEqual(quoted.flags.map((f) => f.nameRange.end.character - f.nameRange.start.character), [7, 6]);
+});
+
+test('instructions keep a line map from their logical text to the source, left out of JSON', () => {
+  const src = 'FROM scratch\nCOPY a \\\n  bc /d\n';
+  const copy = parseDockerfile(src).instructions[1];
+  assert.ok(copy.lineMap);
+  const off = copy.original.indexOf('bc');
+  assert.deepEqual(copy.lineMap.range(off, off + 2), { start: { line: 2, character: 2 }, end: { line: 2, character: 4 } });
+  assert.equal(copy.lineMap.offsetAt({ line: 2, character: 3 }), off + 1);
+  assert.equal(copy.lineMap.offsetAt({ line: 0, character: 0 }), -1);
+  assert.equal('lineMap' in JSON.parse(JSON.stringify(copy)), false);
+});
