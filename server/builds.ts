@@ -44,6 +44,7 @@ export async function runBuild(
           progress.report(Math.round(((e.step - 1) / e.steps) * 100), `[${e.step}/${e.steps}] ${e.instruction}`);
           log(`[${e.step}/${e.steps}] ${e.instruction}`);
         } else if (e.type === 'layer') log(`      layer ${e.digest} ${e.size} bytes, ${e.files} file(s)`);
+        else if (e.type === 'cached') log(`      CACHED ${e.digest}`);
         else if (e.type === 'log') log(`      ${e.message}`);
         else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },

@@ -22,13 +22,16 @@ export function scratchState(escape: EscapeChar): StageState {
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };
-  return new StageState(config, [], new MergedFilesystem(), escape);
+  const state = new StageState(config, [], new MergedFilesystem(), escape);
+  state.cacheKey = `scratch:${config.os}/${config.architecture}`;
+  return state;
 }
 
 /** A stage that continues an earlier one: an independent copy of its state. */
 export function stageCopy(from: StageState, escape: EscapeChar): StageState {
   const state = new StageState(structuredClone(from.config), [...from.layers], from.fs.clone(), escape);
   state.steps.push(...from.steps);
+  state.cacheKey = from.cacheKey;
   return state;
 }
 
@@ -52,5 +55,7 @@ export async function storeImageState(store: Store, ref: string, escape: EscapeC
   for (const [i, layer] of manifest.layers.entries()) {
     fs.apply(i, await layerMembers(store, layer));
   }
-  return new StageState(config, [...manifest.layers], fs, escape);
+  const state = new StageState(config, [...manifest.layers], fs, escape);
+  state.cacheKey = image.descriptor.digest;
+  return state;
 }

@@ -8,7 +8,10 @@ import type { Dockerfile, Instruction, Stage } from '../dockerfile/types';
 import { EngineError } from '../errors';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
-import { rememberLayer } from '../layer/members-cache';
+import { layerMembers, rememberLayer } from '../layer/members-cache';
+import { StatCache } from '../context/stat-cache';
+import { cacheKey, StepCache } from './cache/step-cache';
+import { contentDigest } from './cache/content-digest';
 import { writeLayerTar } from '../layer/tar-writer';
 import type { LayerEntry } from '../layer/entry';
 import { hostArchitecture, scratchState, stageCopy, storeImageState } from './base-image';
@@ -75,6 +78,9 @@ class BuildRun {
   private readonly images = new Map<string, StageState>();
   private readonly globals: Map<string, string>;
   private sandbox: Sandbox | undefined;
+  private readonly cache: StepCache;
+  /** Content hashes of context files, kept between builds. */
+  readonly stats: StatCache;
   private step = 0;
   private steps = 0;
 
@@ -85,6 +91,8 @@ class BuildRun {
     private readonly filter: ContextFilter,
   ) {
     this.globals = globalArgs(model, options.buildArgs ?? {});
+    this.cache = new StepCache(options.store);
+    this.stats = StatCache.open(path.join(options.store.dir, 'layerwise', 'statcache'), ctx.contextDir);
   }
 
   private emit(e: BuildEvent): void {
@@ -117,25 +125,33 @@ class BuildRun {
   private async dispatch(ins: Instruction, state: StageState): Promise<void> {
     const ctx = this.ctx;
     try {
-      if (METADATA.has(ins.keyword)) return applyMetadata(ins, state, ctx);
+      if (METADATA.has(ins.keyword)) return this.metadataDone(state, () => applyMetadata(ins, state, ctx));
       switch (ins.keyword) {
         case 'ARG':
-          return declareArgs(ins, state, this.options.buildArgs ?? {}, this.globals, ctx);
+          return this.metadataDone(state, () => declareArgs(ins, state, this.options.buildArgs ?? {}, this.globals, ctx));
         case 'WORKDIR': {
           const entries = await workdirEntries(ins, state, ctx, this.users(state));
           const text = `WORKDIR ${state.config.config.WorkingDir}`;
-          if (entries.length === 0) return state.commitMetadata(text, ctx.created, ins.range);
-          return await this.commitLayer(ins, state, entries, text, false, false);
+          if (entries.length === 0) return this.metadataDone(state, () => state.commitMetadata(text, ctx.created, ins.range));
+          const key = cacheKey(state.cacheKey, 'WORKDIR', text, JSON.stringify(entries.map((e) => [e.path, e.uid, e.gid])));
+          return await this.layerStep(ins, state, key, async () => ({ entries, history: text }));
         }
         case 'COPY':
         case 'ADD': {
           const source = await this.copySource(ins, state);
-          return await this.commitLayer(ins, state, await copyEntries(ins, state, ctx, source, this.users(state)), copyHistory(ins, state));
+          const entries = await copyEntries(ins, state, ctx, source, this.users(state));
+          const history = `${copyHistory(ins, state)} # buildkit`;
+          const key = cacheKey(state.cacheKey, ins.keyword, history, contentDigest(entries, source.keepOwner ? undefined : this.stats));
+          return await this.layerStep(ins, state, key, async () => ({ entries, history }));
         }
         case 'RUN': {
-          this.sandbox ??= selectSandbox();
-          const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, (message) => this.emit({ type: 'log', message }));
-          return await this.commitLayer(ins, state, outcome.entries, outcome.history, true);
+          const c = state.config.config;
+          const key = cacheKey(state.cacheKey, 'RUN', ins.original, JSON.stringify([c.Env, c.User, c.WorkingDir, c.Shell, state.vars.declaredArgs(), ins.heredocs.map((h) => h.content)]));
+          return await this.layerStep(ins, state, key, async () => {
+            this.sandbox ??= selectSandbox();
+            const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, (message) => this.emit({ type: 'log', message }));
+            return { entries: outcome.entries, history: `${outcome.history} # buildkit`, inRootfs: true };
+          });
         }
         default:
           throw ctx.fail(ins, `unknown instruction: ${ins.keyword}`);
@@ -147,15 +163,40 @@ class BuildRun {
     }
   }
 
-  private async commitLayer(ins: Instruction, state: StageState, entries: LayerEntry[], history: string, inRootfs = false, marked = true): Promise<void> {
+  // A config-only step: applied every time (cheap), and its effect chained into the cache key.
+  private metadataDone(state: StageState, apply: () => void): void {
+    apply();
+    state.cacheKey = cacheKey(state.cacheKey, 'config', JSON.stringify(state.config.config), JSON.stringify(state.vars.declaredArgs()));
+  }
+
+  // A layer step: reused from the cache when its key is known, otherwise produced and stored.
+  private async layerStep(
+    ins: Instruction,
+    state: StageState,
+    key: string,
+    produce: () => Promise<{ entries: LayerEntry[]; history: string; inRootfs?: boolean }>,
+  ): Promise<void> {
     const store = this.options.store;
+    const hit = this.options.noCache ? undefined : await this.cache.get(key);
+    if (hit) {
+      const members = await layerMembers(store, hit.layer);
+      if (state.rootfs) await state.rootfs.apply(store, hit.layer);
+      state.fs.apply(state.layers.length, members);
+      state.commitLayer(hit.layer, hit.layer.digest, hit.history, this.ctx.created, ins.range, true);
+      state.cacheKey = key;
+      this.emit({ type: 'cached', step: this.step, digest: hit.layer.digest });
+      return;
+    }
+    const { entries, history, inRootfs } = await produce();
     const { digest, size } = await store.writeBlob(writeLayerTar(entries));
     const layer: Descriptor = { mediaType: MediaType.ociLayer, digest, size };
-    rememberLayer(digest, entries);
+    rememberLayer(store, digest, entries);
     // A materialized root filesystem follows the stage (a RUN's changes are already in it).
     if (state.rootfs && !inRootfs) await state.rootfs.apply(store, layer);
     state.fs.apply(state.layers.length, entries);
-    state.commitLayer(layer, digest, marked ? `${history} # buildkit` : history, this.ctx.created, ins.range);
+    state.commitLayer(layer, digest, history, this.ctx.created, ins.range);
+    state.cacheKey = key;
+    await this.cache.put(key, { layer, history });
     this.emit({ type: 'layer', step: this.step, digest, size, files: entries.length });
   }
 
@@ -179,8 +220,9 @@ class BuildRun {
     return () => stageUserDatabase(state, this.options.store);
   }
 
-  /** Removes the unpacked root filesystems. */
+  /** Removes the unpacked root filesystems and keeps what the stat cache learned. */
   async dispose(): Promise<void> {
+    this.stats.save();
     for (const s of [...this.states.values(), ...this.images.values()]) await s.rootfs?.dispose();
   }
 }

@@ -25,6 +25,8 @@ export class StageState {
   readonly steps: StepRecord[] = [];
   /** The unpacked filesystem, made when a RUN first needs it. */
   rootfs: Rootfs | undefined;
+  /** Cache key of everything so far (base, then each step): the parent part of the next key. */
+  cacheKey = '';
 
   constructor(
     readonly config: ImageConfig,
@@ -41,10 +43,10 @@ export class StageState {
   }
 
   /** Adds a layer and its history entry. */
-  commitLayer(layer: Descriptor, diffId: Digest, createdBy: string, created: string, range: Range): void {
+  commitLayer(layer: Descriptor, diffId: Digest, createdBy: string, created: string, range: Range, cached = false): void {
     this.layers.push(layer);
     this.config.rootfs.diff_ids.push(diffId);
-    this.pushHistory({ created, created_by: createdBy, comment: HISTORY_COMMENT }, range);
+    this.pushHistory({ created, created_by: createdBy, comment: HISTORY_COMMENT }, range, cached);
   }
 
   /** Sets (or replaces, in place) an environment variable, as ENV does. */
@@ -55,9 +57,9 @@ export class StageState {
     else env.push(`${name}=${value}`);
   }
 
-  private pushHistory(entry: History, range: Range): void {
+  private pushHistory(entry: History, range: Range, cached = false): void {
     this.config.history.push(entry);
-    this.steps.push({ history: this.config.history.length - 1, range, cached: false });
+    this.steps.push({ history: this.config.history.length - 1, range, cached });
   }
 }
 

@@ -16,6 +16,8 @@ export interface BuildOptions {
   store: Store;
   /** Seconds since the epoch for every timestamp; default $SOURCE_DATE_EPOCH, else now. */
   sourceDateEpoch?: number;
+  /** Do not reuse cached steps (results are still cached for next time). */
+  noCache?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
 }
@@ -25,5 +27,6 @@ export type BuildEvent =
   | { type: 'start'; steps: number; dockerfile: string }
   | { type: 'step'; step: number; steps: number; stage: number; instruction: string; range: Range }
   | { type: 'layer'; step: number; digest: string; size: number; files: number }
+  | { type: 'cached'; step: number; digest: string }
   | { type: 'log'; message: string }
   | { type: 'done'; digest: string; ref?: string; durationMs: number };

@@ -17,6 +17,8 @@ export interface LayerEntry {
   linkTarget?: string;
   /** Opens the file's content; files only. */
   open?: () => Readable;
+  /** The host file the content comes from, when there is one (for the stat cache). */
+  sourcePath?: string;
   /** Reads the whole content at once; small files are far cheaper read this way than streamed. */
   readSync?: () => Buffer;
 }

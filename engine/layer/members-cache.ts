@@ -1,10 +1,14 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { digestHex } from '../image/digest';
 import type { Descriptor, Digest } from '../image/oci';
 import type { Store } from '../image/store';
 import { comparePaths, type LayerEntry } from './entry';
 import { readLayerHeaders, type TarMember } from './tar-reader';
 
-// Layers are content-addressed, so a digest's member list never changes: cache it, bounded by
-// the number of members held, and drop the oldest layers first.
+// Layers are content-addressed, so a digest's member list never changes. It is kept in memory
+// (bounded by members held, oldest layers dropped first) and beside the store, so a new process
+// does not read a 400 MB layer to learn its file list.
 const MAX_MEMBERS = 2_000_000;
 const cache = new Map<Digest, TarMember[]>();
 let held = 0;
@@ -20,18 +24,44 @@ function remember(digest: Digest, members: TarMember[]): void {
   }
 }
 
-/** Records the entries of a layer just written (in the tar's order), so reading it back costs nothing. */
-export function rememberLayer(digest: Digest, entries: LayerEntry[]): void {
-  const members = entries.map(({ open: _open, readSync: _read, ...member }) => member);
-  remember(digest, members.sort((a, b) => comparePaths(a.path, b.path)));
+function diskFile(store: Store, digest: Digest): string {
+  return path.join(store.dir, 'layerwise', 'members', `${digestHex(digest)}.json`);
 }
 
-/** A layer's member headers in tar order, read from the store once per digest. */
+function save(store: Store, digest: Digest, members: TarMember[]): void {
+  const file = diskFile(store, digest);
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(members));
+  fs.renameSync(temp, file);
+}
+
+function load(store: Store, digest: Digest): TarMember[] | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(diskFile(store, digest), 'utf8')) as TarMember[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records the entries of a layer just written (in the tar's order), so reading it back costs nothing. */
+export function rememberLayer(store: Store, digest: Digest, entries: LayerEntry[]): void {
+  const members = entries.map(({ open: _open, readSync: _read, sourcePath: _source, ...member }) => member).sort((a, b) => comparePaths(a.path, b.path));
+  remember(digest, members);
+  save(store, digest, members);
+}
+
+/** A layer's member headers in tar order: from memory, the store's side files, or the blob itself. */
 export async function layerMembers(store: Store, layer: Descriptor): Promise<TarMember[]> {
-  const hit = cache.get(layer.digest);
-  if (hit) return hit;
+  const hit = cache.get(layer.digest) ?? load(store, layer.digest);
+  if (hit) {
+    remember(layer.digest, hit);
+    return hit;
+  }
   const members: TarMember[] = [];
   for await (const m of readLayerHeaders(store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') })) members.push(m);
   remember(layer.digest, members);
+  save(store, layer.digest, members);
   return members;
 }

@@ -234,6 +234,7 @@ function fileEntry(abs: string, target: string, st: Stats, opts: Options): Layer
     ...owner(st, opts),
     mtime: clamp(st.mtimeMs, opts.ctx),
     size: st.size,
+    sourcePath: abs,
     open: () => createReadStream(abs),
     readSync: () => readFileSync(abs),
   };

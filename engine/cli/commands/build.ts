@@ -15,6 +15,7 @@ Builds the Dockerfile into the local image store (an OCI image layout), without 
   --target STAGE           build up to this stage
   --json                   print the build result (layers, files, provenance) as JSON
   -q, --quiet              print only the image digest
+  --no-cache               run every step again (results are still cached)
   --store DIR              image store (default $LAYERWISE_STORE or ~/.cache/layerwise)`;
 
 /** `layerwise build`: progress on stderr, the result on stdout. */
@@ -27,6 +28,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     target: { type: 'string' },
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
+    'no-cache': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new EngineError('USAGE', `build takes exactly one CONTEXT folder\n\n${BUILD_HELP}`);
   const store = await openStore(values.store as string | undefined);
@@ -41,6 +43,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
       target: values.target as string | undefined,
       buildArgs: keyValues(values['build-arg'] as string[] | undefined),
       store,
+      noCache: values['no-cache'] as boolean,
       signal: controller.signal,
       onEvent: values.quiet || values.json ? undefined : printEvent,
     });
@@ -59,5 +62,6 @@ export async function buildCommand(argv: string[]): Promise<number> {
 function printEvent(e: BuildEvent): void {
   if (e.type === 'step') process.stderr.write(`[${e.step}/${e.steps}] ${e.instruction}\n`);
   else if (e.type === 'layer') process.stderr.write(`      layer ${shortDigest(e.digest)}  ${humanSize(e.size)}  ${e.files} file(s)\n`);
+  else if (e.type === 'cached') process.stderr.write(`      CACHED ${shortDigest(e.digest)}\n`);
   else if (e.type === 'log') process.stderr.write(`      ${e.message}\n`);
 }

@@ -160,3 +160,26 @@ test('.dockerignore (moby semantics) decides what COPY . sees', async () => {
   const named = contextWith({ Dockerfile: 'FROM scratch\nCOPY x.log /\n', '.dockerignore': '*.log\n', 'x.log': 'x' });
   await assert.rejects(build({ context: named, store }), /excluded by \.dockerignore/);
 });
+
+test('the step cache: a rebuild reuses every layer, a changed file rebuilds from its step on, a touched one does not', async () => {
+  const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\nCOPY b.txt /\nENV X=1\n', 'a.txt': 'a', 'b.txt': 'b' });
+  const store = await Store.open(tempDir());
+  const events = async (extra: Partial<Parameters<typeof build>[0]> = {}) => {
+    const seen: string[] = [];
+    const r = await build({ context: ctx, store, sourceDateEpoch: 1700000000, onEvent: (e) => (e.type === 'layer' || e.type === 'cached') && seen.push(e.type), ...extra });
+    return { seen, digest: r.image.digest, cachedSteps: r.image.history.length };
+  };
+  const first = await events();
+  assert.deepEqual(first.seen, ['layer', 'layer']);
+  const again = await events();
+  assert.deepEqual(again.seen, ['cached', 'cached']);
+  assert.equal(again.digest, first.digest);
+  const later = Date.now() / 1000 + 100;
+  fs.utimesSync(path.join(ctx, 'a.txt'), later, later);
+  assert.deepEqual((await events()).seen, ['cached', 'cached']);
+  fs.writeFileSync(path.join(ctx, 'b.txt'), 'B!');
+  const changed = await events();
+  assert.deepEqual(changed.seen, ['cached', 'layer']);
+  assert.notEqual(changed.digest, first.digest);
+  assert.deepEqual((await events({ noCache: true })).seen, ['layer', 'layer']);
+});
