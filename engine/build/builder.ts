@@ -38,6 +38,23 @@ const METADATA = new Set(['ENV', 'LABEL', 'MAINTAINER', 'USER', 'EXPOSE', 'CMD',
  * blobs behind. Returns the same analysis `inspect` gives.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  const built = await buildImage(options);
+  const image = await analyzeManifest(options.store, built.manifest, built.ref);
+  return { image, durationMs: built.durationMs };
+}
+
+/** What buildImage made: the manifest in the store and its tag. */
+export interface BuiltImage {
+  manifest: Descriptor;
+  ref?: string;
+  /** Sum of the layer blobs. */
+  size: number;
+  layers: number;
+  durationMs: number;
+}
+
+/** Builds and stores the image without analysing it (what `layerwise build` prints needs no more). */
+export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
   const started = Date.now();
   const contextDir = path.resolve(options.context);
   const dockerfile = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
@@ -62,10 +79,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const manifest = await writeImage(options.store, final, ctx.created);
     await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
     const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;
-    const image = await analyzeManifest(options.store, manifest, ref);
     const durationMs = Date.now() - started;
     options.onEvent?.({ type: 'done', digest: manifest.digest, ref, durationMs });
-    return { image, durationMs };
+    return { manifest, ref, size: final.layers.reduce((n, l) => n + l.size, 0), layers: final.layers.length, durationMs };
   } finally {
     await run.dispose();
   }

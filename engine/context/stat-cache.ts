@@ -1,43 +1,51 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { SourceStat } from '../layer/entry';
 
-type Row = [size: number, mtimeNs: string, ctimeNs: string, ino: string, sha256: string];
+type Row = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string];
 
 /**
  * Content hashes of files keyed by what stat says about them, kept between builds: a file
  * whose size, mtime, ctime and inode are unchanged is not read again. ctime catches a
- * rewrite that restored the mtime.
+ * rewrite that restored the mtime. Rows are keyed by path relative to the root, in one
+ * compact JSON array, because loading it is on the path of every no-op rebuild.
  */
 export class StatCache {
   private dirty = false;
+  private readonly prefix: string;
 
   private constructor(
     private readonly file: string,
+    root: string,
     private readonly rows: Map<string, Row>,
-  ) {}
+  ) {
+    this.prefix = root.endsWith('/') ? root : `${root}/`;
+  }
 
   /** The cache for files under `root`, kept in `cacheDir`. */
   static open(cacheDir: string, root: string): StatCache {
-    const file = path.join(cacheDir, `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}.json`);
-    let rows = new Map<string, Row>();
+    const abs = path.resolve(root);
+    const file = path.join(cacheDir, `${createHash('sha256').update(abs).digest('hex').slice(0, 32)}.json`);
+    const rows = new Map<string, Row>();
     try {
-      rows = new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Row>));
+      const flat = JSON.parse(fs.readFileSync(file, 'utf8')) as (string | number)[];
+      for (let i = 0; i + 5 < flat.length; i += 6) {
+        rows.set(flat[i] as string, [flat[i + 1] as number, flat[i + 2] as number, flat[i + 3] as number, flat[i + 4] as number, flat[i + 5] as string]);
+      }
     } catch {
       // First build of this context, or an unreadable cache: start empty.
     }
-    return new StatCache(file, rows);
+    return new StatCache(file, abs, rows);
   }
 
   /** The sha256 (hex) of a file's content, reading it only when stat says it may have changed. */
-  hash(abs: string, st: fs.BigIntStats): string {
-    const row = this.rows.get(abs);
-    const mtime = String(st.mtimeNs);
-    const ctime = String(st.ctimeNs);
-    const ino = String(st.ino);
-    if (row && row[0] === Number(st.size) && row[1] === mtime && row[2] === ctime && row[3] === ino) return row[4];
+  hash(abs: string, st: SourceStat): string {
+    const key = abs.startsWith(this.prefix) ? abs.slice(this.prefix.length) : abs;
+    const row = this.rows.get(key);
+    if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino) return row[4];
     const sha = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
-    this.rows.set(abs, [Number(st.size), mtime, ctime, ino, sha]);
+    this.rows.set(key, [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha]);
     this.dirty = true;
     return sha;
   }
@@ -46,8 +54,10 @@ export class StatCache {
   save(): void {
     if (!this.dirty) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const flat: (string | number)[] = [];
+    for (const [k, r] of this.rows) flat.push(k, ...r);
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(Object.fromEntries(this.rows)));
+    fs.writeFileSync(temp, JSON.stringify(flat));
     fs.renameSync(temp, this.file);
     this.dirty = false;
   }

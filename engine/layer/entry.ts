@@ -1,4 +1,10 @@
-import type { Readable } from 'node:stream';
+/** The fields of a source file's stat that say whether its content may have changed. */
+export interface SourceStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -15,12 +21,12 @@ export interface LayerEntry {
   mtime: number;
   size: number;
   linkTarget?: string;
-  /** Opens the file's content; files only. */
-  open?: () => Readable;
-  /** The host file the content comes from, when there is one (for the stat cache). */
+  /** Files: the host file holding the content (read when the layer is written). */
   sourcePath?: string;
-  /** Reads the whole content at once; small files are far cheaper read this way than streamed. */
-  readSync?: () => Buffer;
+  /** Files: the content itself, when it is not on disk (heredocs). */
+  data?: Buffer;
+  /** What stat said of the source file, so nobody has to stat it again. */
+  sourceStat?: SourceStat;
 }
 
 /** A tar member name for an image path: relative, directories with a trailing slash. */

@@ -47,7 +47,7 @@ function load(store: Store, digest: Digest): TarMember[] | undefined {
 
 /** Records the entries of a layer just written (in the tar's order), so reading it back costs nothing. */
 export function rememberLayer(store: Store, digest: Digest, entries: LayerEntry[]): void {
-  const members = entries.map(({ open: _open, readSync: _read, sourcePath: _source, ...member }) => member).sort((a, b) => comparePaths(a.path, b.path));
+  const members = entries.map(({ data: _data, sourcePath: _source, sourceStat: _stat, ...member }) => member).sort((a, b) => comparePaths(a.path, b.path));
   remember(digest, members);
   save(store, digest, members);
 }

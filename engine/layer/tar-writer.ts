@@ -1,3 +1,4 @@
+import { createReadStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { comparePaths, tarName, type LayerEntry } from './entry';
@@ -38,12 +39,12 @@ export function writeLayerTar(entries: LayerEntry[]): AsyncIterable<Uint8Array> 
       };
       // Hard link targets are member names (relative); symlink targets are kept as written.
       if (e.linkTarget !== undefined) header.linkname = e.type === 'hardlink' ? e.linkTarget.replace(/^\/+/, '') : e.linkTarget;
-      if (e.type === 'file' && e.size > 0 && e.size <= SMALL_FILE && e.readSync) {
-        const buffer = e.readSync();
+      if (e.type === 'file' && e.size > 0 && (e.data || e.size <= SMALL_FILE) && (e.data || e.sourcePath)) {
+        const buffer = e.data ?? readFileSync(e.sourcePath!);
         if (buffer.length !== e.size) throw new Error(`${e.path} changed size while the layer was written (${e.size} -> ${buffer.length} bytes)`);
         await new Promise<void>((resolve, reject) => pack.entry(header, buffer, (err?: Error | null) => (err ? reject(err) : resolve())));
-      } else if (e.type === 'file' && e.size > 0 && e.open) {
-        await pipeline(e.open(), pack.entry(header));
+      } else if (e.type === 'file' && e.size > 0 && e.sourcePath) {
+        await pipeline(createReadStream(e.sourcePath), pack.entry(header));
       } else {
         // An empty buffer ends the entry at once; without one, tar-stream waits for data.
         await new Promise<void>((resolve, reject) => pack.entry(header, EMPTY, (err?: Error | null) => (err ? reject(err) : resolve())));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { StatCache } from '../../context/stat-cache';
 import type { LayerEntry } from '../../layer/entry';
 
@@ -14,11 +14,13 @@ export function contentDigest(entries: LayerEntry[], stats: StatCache | undefine
   for (const e of sorted) {
     let content = '';
     if (e.type === 'file') {
-      const abs = e.sourcePath;
-      if (abs && stats) content = stats.hash(abs, fs.statSync(abs, { bigint: true }));
-      else content = createHash('sha256').update(e.readSync ? e.readSync() : Buffer.alloc(0)).digest('hex');
+      if (e.data) content = sha256(e.data);
+      else if (e.sourcePath && e.sourceStat && stats) content = stats.hash(e.sourcePath, e.sourceStat);
+      else if (e.sourcePath) content = sha256(readFileSync(e.sourcePath));
     }
     h.update(`${e.path}\0${e.type}\0${e.mode}\0${e.uid}\0${e.gid}\0${e.linkTarget ?? ''}\0${content}\n`);
   }
   return h.digest('hex');
 }
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');

@@ -1,4 +1,3 @@
-import { createReadStream, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LayerEntry } from '../../layer/entry';
 import { whiteoutFor } from '../../layer/whiteout';
@@ -27,7 +26,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, root: string): 
       firstByInode.set(meta.ino, p);
     }
     if (meta.type === 'file') {
-      entries.push({ ...base, type: 'file', size: meta.size, open: () => createReadStream(abs), readSync: () => readFileSync(abs) });
+      entries.push({ ...base, type: 'file', size: meta.size, sourcePath: abs });
     } else if (meta.type === 'symlink') {
       entries.push({ ...base, type: 'symlink', linkTarget: meta.linkTarget });
     } else if (meta.type === 'directory') {

@@ -1,6 +1,5 @@
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import type { Heredoc, Instruction } from '../../dockerfile/types';
 import { globMatch } from '../../lint/copied-files';
 import type { LayerEntry } from '../../layer/entry';
@@ -142,7 +141,7 @@ function heredocEntry(h: Heredoc, target: string, state: StageState, owner: Owne
   let text = h.chomp ? h.content.replace(/^\t+/gm, '') : h.content;
   if (h.expand) text = state.vars.word(text);
   const data = Buffer.from(text);
-  return { path: target, type: 'file', mode: chmod ?? 0o644, ...owner, mtime: ctx.now, size: data.length, open: () => Readable.from([data]), readSync: () => data };
+  return { path: target, type: 'file', mode: chmod ?? 0o644, ...owner, mtime: ctx.now, size: data.length, data };
 }
 
 /** Root-relative paths a source names: itself, or a glob's matches (sorted). */
@@ -235,8 +234,7 @@ function fileEntry(abs: string, target: string, st: Stats, opts: Options): Layer
     mtime: clamp(st.mtimeMs, opts.ctx),
     size: st.size,
     sourcePath: abs,
-    open: () => createReadStream(abs),
-    readSync: () => readFileSync(abs),
+    sourceStat: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino },
   };
 }
 

@@ -1,4 +1,4 @@
-import { build } from '../../build/builder';
+import { build, buildImage } from '../../build/builder';
 import type { BuildEvent } from '../../build/types';
 import { EngineError } from '../../errors';
 import { keyValues, openStore, parseCommand, STORE_OPTION } from '../args';
@@ -36,7 +36,8 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const result = await build({
+    const run = values.json ? build : buildImage;
+    const result = await run({
       context: positionals[0],
       dockerfile: values.file as string | undefined,
       tag: values.tag as string | undefined,
@@ -47,11 +48,11 @@ export async function buildCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       onEvent: values.quiet || values.json ? undefined : printEvent,
     });
-    if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else if (values.quiet) process.stdout.write(result.image.digest + '\n');
+    if ('image' in result) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else if (values.quiet) process.stdout.write(result.manifest.digest + '\n');
     else {
-      const img = result.image;
-      process.stdout.write(`${img.ref ?? img.name}  ${img.digest}  ${humanSize(img.size)} in ${img.layers.length} layer(s), ${(result.durationMs / 1000).toFixed(2)}s\n`);
+      const name = result.ref ?? shortDigest(result.manifest.digest);
+      process.stdout.write(`${name}  ${result.manifest.digest}  ${humanSize(result.size)} in ${result.layers} layer(s), ${(result.durationMs / 1000).toFixed(2)}s\n`);
     }
     return 0;
   } finally {
