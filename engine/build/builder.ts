@@ -125,12 +125,29 @@ class BuildRun {
       this.begin(stage.index, stage.from);
       state = await baseState(stage, this.model, this.states, this.options.store, this.globals, this.ctx);
       this.states.set(stage, state);
+      await this.runTriggers(stage, state);
       for (const ins of stage.instructions) {
         this.begin(stage.index, ins);
         await this.dispatch(ins, state);
       }
     }
     return state!;
+  }
+
+  // The base image's ONBUILD triggers run first, as if written after FROM, then are dropped.
+  private async runTriggers(stage: Stage, state: StageState): Promise<void> {
+    const triggers = state.config.config.OnBuild ?? [];
+    if (triggers.length === 0) return;
+    state.config.config.OnBuild = null;
+    for (const text of triggers) {
+      const parsed = parseDockerfile(`FROM scratch\n${text}\n`);
+      const ins = parsed.instructions[1];
+      if (parsed.errors.length > 0 || !ins) throw this.ctx.fail(stage.from, `the base image's ONBUILD trigger "${text}" is invalid: ${parsed.errors[0]?.message ?? 'no instruction'}`);
+      if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(ins.keyword)) throw this.ctx.fail(stage.from, `${ins.keyword} isn't allowed as an ONBUILD trigger`);
+      this.emit({ type: 'log', message: `ONBUILD ${text}` });
+      // The trigger is attributed to the FROM line that pulled it in.
+      await this.dispatch({ ...ins, range: stage.from.range, keywordRange: stage.from.keywordRange }, state);
+    }
   }
 
   private begin(stage: number, ins: Instruction): void {
@@ -315,8 +332,13 @@ async function baseState(stage: Stage, model: Dockerfile, states: Map<Stage, Sta
   // FROM names stages only by name; an index there is an image name (BuildKit's rule).
   const parent = [...states.keys()].find((s) => s.name !== undefined && s.name === name.toLowerCase());
   if (parent) return stageCopy(states.get(parent)!, model.escapeChar);
-  if (stage.from.flags.some((f) => f.name === 'platform')) {
-    throw ctx.fail(stage.from, '--platform is not supported by the embedded builder yet');
+  const platform = stage.from.flags.find((f) => f.name === 'platform')?.value;
+  if (platform) {
+    const wanted = expandWith(model.escapeChar, globals, platform);
+    const host = `linux/${hostArchitecture()}`;
+    if (wanted !== host && !wanted.startsWith(`${host}/`)) {
+      throw ctx.fail(stage.from, `--platform=${wanted}: the embedded builder runs ${host} only (no emulation); build it with docker buildx or buildah`);
+    }
   }
   return storeImageState(store, name, model.escapeChar, { file: ctx.dockerfile, range: stage.from.range });
 }

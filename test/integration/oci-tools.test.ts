@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { build } from '../../engine/build/builder';
 import { saveDockerArchive } from '../../engine/image/docker-archive';
+import { writeOciLayout } from '../../engine/image/oci-layout-export';
 import type { ImageConfig, Manifest } from '../../engine/image/oci';
 import { Store } from '../../engine/image/store';
 import { contextWith, tempDir } from '../helpers/fixtures';
@@ -72,4 +73,14 @@ test('with the execute bit fixed, docker sees mode 0755 in the layer', async (t)
   } finally {
     spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
   }
+});
+
+test('skopeo reads an --output type=oci folder', async (t) => {
+  if (!hasCommand('skopeo')) return t.skip('skopeo is not installed (apt-get install skopeo)');
+  const store = await Store.open(tempDir());
+  await build({ context: example('hello'), tag: 'hello', store });
+  const dir = path.join(tempDir(), 'layout');
+  await writeOciLayout(store, [await store.resolve('hello')], dir);
+  const info = JSON.parse(run('skopeo', ['inspect', `oci:${dir}:latest`]));
+  assert.equal(info.Digest, (await store.resolve('hello')).descriptor.digest);
 });

@@ -1,9 +1,16 @@
-import { build, buildImage } from '../../build/builder';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { humanSize } from '../../analyze/format';
+import { analyzeManifest } from '../../analyze/analyze-image';
+import { buildImage, type BuiltImage } from '../../build/builder';
 import type { BuildEvent } from '../../build/types';
 import { EngineError } from '../../errors';
-import { keyValues, openStore, parseCommand, STORE_OPTION } from '../args';
-import { humanSize } from '../../analyze/format';
 import { shortDigest } from '../../image/digest';
+import { saveDockerArchive } from '../../image/docker-archive';
+import type { Manifest } from '../../image/oci';
+import { writeOciLayout } from '../../image/oci-layout-export';
+import type { Store, StoreImage } from '../../image/store';
+import { keyValues, openStore, parseCommand, STORE_OPTION } from '../args';
 
 export const BUILD_HELP = `layerwise build [options] CONTEXT
 
@@ -13,9 +20,14 @@ Builds the Dockerfile into the local image store (an OCI image layout), without 
   -t, --tag REF            tag the image, e.g. hello or hello:1.0
   --build-arg K=V          set a build argument (repeatable)
   --target STAGE           build up to this stage
+  --no-cache               run every step again (results are still cached)
+  -o, --output SPEC        also write the image out: type=oci,dest=DIR|FILE.tar
+                           or type=docker,dest=FILE.tar (docker load -i FILE.tar)
+  --iidfile FILE           write the image ID (config digest) to FILE
+  --metadata-file FILE     write the build's digests and name to FILE as JSON
+  --progress MODE          auto | plain | json (one event per line) | quiet
   --json                   print the build result (layers, files, provenance) as JSON
   -q, --quiet              print only the image digest
-  --no-cache               run every step again (results are still cached)
   --store DIR              image store (default $LAYERWISE_STORE or ~/.cache/layerwise)`;
 
 /** `layerwise build`: progress on stderr, the result on stdout. */
@@ -29,15 +41,21 @@ export async function buildCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', short: 'q', default: false },
     'no-cache': { type: 'boolean', default: false },
+    output: { type: 'string', short: 'o', multiple: true },
+    iidfile: { type: 'string' },
+    'metadata-file': { type: 'string' },
+    progress: { type: 'string', default: 'auto' },
   });
   if (positionals.length !== 1) throw new EngineError('USAGE', `build takes exactly one CONTEXT folder\n\n${BUILD_HELP}`);
+  const outputs = ((values.output as string[] | undefined) ?? []).map(parseOutput);
+  const progress = values.quiet || values.json ? 'quiet' : (values.progress as string);
+  if (!['auto', 'plain', 'json', 'quiet'].includes(progress)) throw new EngineError('USAGE', `--progress must be auto, plain, json or quiet, not ${progress}`);
   const store = await openStore(values.store as string | undefined);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const run = values.json ? build : buildImage;
-    const result = await run({
+    const options = {
       context: positionals[0],
       dockerfile: values.file as string | undefined,
       tag: values.tag as string | undefined,
@@ -46,23 +64,64 @@ export async function buildCommand(argv: string[]): Promise<number> {
       store,
       noCache: values['no-cache'] as boolean,
       signal: controller.signal,
-      onEvent: values.quiet || values.json ? undefined : printEvent,
-    });
-    if ('image' in result) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else if (values.quiet) process.stdout.write(result.manifest.digest + '\n');
-    else {
-      const name = result.ref ?? shortDigest(result.manifest.digest);
-      process.stdout.write(`${name}  ${result.manifest.digest}  ${humanSize(result.size)} in ${result.layers} layer(s), ${(result.durationMs / 1000).toFixed(2)}s\n`);
+      onEvent: progress === 'quiet' ? undefined : progress === 'json' ? printJson : printPlain,
+    };
+    const built = await buildImage(options);
+    if (values.json) {
+      const image = await analyzeManifest(store, built.manifest, built.ref);
+      process.stdout.write(JSON.stringify({ image, durationMs: built.durationMs }, null, 2) + '\n');
+    } else {
+      if (values.quiet) process.stdout.write(built.manifest.digest + '\n');
+      else {
+        const name = built.ref ?? shortDigest(built.manifest.digest);
+        process.stdout.write(`${name}  ${built.manifest.digest}  ${humanSize(built.size)} in ${built.layers} layer(s), ${(built.durationMs / 1000).toFixed(2)}s\n`);
+      }
     }
+    await writeOutputs(store, built, outputs, values.iidfile as string | undefined, values['metadata-file'] as string | undefined);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function printEvent(e: BuildEvent): void {
+interface Output {
+  type: 'oci' | 'docker';
+  dest: string;
+}
+
+/** `type=oci,dest=out.tar` as buildx spells it. */
+function parseOutput(spec: string): Output {
+  const fields = Object.fromEntries(spec.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+  const type = fields.type;
+  if (type !== 'oci' && type !== 'docker') throw new EngineError('USAGE', `--output type must be oci or docker, not ${type ?? '(missing)'} in "${spec}"`);
+  if (!fields.dest) throw new EngineError('USAGE', `--output needs dest=PATH in "${spec}"`);
+  if (type === 'docker' && !fields.dest.endsWith('.tar')) throw new EngineError('USAGE', `--output type=docker writes a tar: dest must end in .tar ("${spec}")`);
+  return { type, dest: path.resolve(fields.dest) };
+}
+
+async function writeOutputs(store: Store, built: BuiltImage, outputs: Output[], iidfile: string | undefined, metadataFile: string | undefined): Promise<void> {
+  if (outputs.length === 0 && !iidfile && !metadataFile) return;
+  const image: StoreImage = built.ref ? await store.resolve(built.ref) : { ref: `docker.io/library/layerwise-build:${shortDigest(built.manifest.digest)}`, descriptor: built.manifest };
+  const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
+  for (const out of outputs) {
+    if (out.type === 'oci' && !out.dest.endsWith('.tar')) await writeOciLayout(store, [image], out.dest);
+    // One tar serves both: docker load reads its manifest.json, OCI tools its index.json.
+    else await saveDockerArchive(store, [image], out.dest);
+  }
+  if (iidfile) await fs.writeFile(iidfile, manifest.config.digest);
+  if (metadataFile) {
+    const meta = { 'containerimage.digest': image.descriptor.digest, 'containerimage.config.digest': manifest.config.digest, ...(built.ref ? { 'image.name': built.ref } : {}) };
+    await fs.writeFile(metadataFile, JSON.stringify(meta, null, 2) + '\n');
+  }
+}
+
+function printPlain(e: BuildEvent): void {
   if (e.type === 'step') process.stderr.write(`[${e.step}/${e.steps}] ${e.instruction}\n`);
   else if (e.type === 'layer') process.stderr.write(`      layer ${shortDigest(e.digest)}  ${humanSize(e.size)}  ${e.files} file(s)\n`);
   else if (e.type === 'cached') process.stderr.write(`      CACHED ${shortDigest(e.digest)}\n`);
   else if (e.type === 'log') process.stderr.write(`      ${e.message}\n`);
+}
+
+function printJson(e: BuildEvent): void {
+  process.stderr.write(JSON.stringify(e) + '\n');
 }

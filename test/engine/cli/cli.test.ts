@@ -70,3 +70,29 @@ test('usage errors exit 2; a missing image exits 1 with the store named', (t) =>
   assert.equal(missing.code, 1);
   assert.match(missing.err, new RegExp(`image "nothere" is not in the store ${store}`));
 });
+
+test('build --output, --iidfile, --metadata-file and --progress json', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const out = tempDir();
+  const r = cli([
+    'build', '-t', 'out:1', '--progress', 'json',
+    '-o', `type=oci,dest=${path.join(out, 'layout')}`,
+    '-o', `type=docker,dest=${path.join(out, 'image.tar')}`,
+    '--iidfile', path.join(out, 'iid'),
+    '--metadata-file', path.join(out, 'meta.json'),
+    example('hello'),
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const events = r.err.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual([events[0].type, events.at(-1).type], ['start', 'done']);
+  const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8'));
+  assert.equal(meta['image.name'], 'docker.io/library/out:1');
+  assert.equal(events.at(-1).digest, meta['containerimage.digest']);
+  assert.equal(fs.readFileSync(path.join(out, 'iid'), 'utf8'), meta['containerimage.config.digest']);
+  const index = JSON.parse(fs.readFileSync(path.join(out, 'layout', 'index.json'), 'utf8'));
+  assert.equal(index.manifests[0].digest, meta['containerimage.digest']);
+  const configBlob = path.join(out, 'layout', 'blobs', 'sha256', meta['containerimage.config.digest'].slice(7));
+  assert.equal(JSON.parse(fs.readFileSync(configBlob, 'utf8')).config.Entrypoint[0], '/while.sh');
+  assert.ok(fs.statSync(path.join(out, 'image.tar')).size > 3072);
+  assert.equal(cli(['build', '-o', 'type=zip,dest=x', example('hello')]).code, 2);
+});
