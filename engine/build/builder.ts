@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { analyzeManifest } from '../analyze/analyze-image';
@@ -70,6 +71,7 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     now: epoch ?? Math.floor(started / 1000),
     dockerfile,
     contextDir,
+    workDir: path.join(options.store.dir, 'layerwise', 'work', `build-${process.pid}-${randomBytes(6).toString('hex')}`),
     signal: options.signal,
     fail: failAt(dockerfile),
   };
@@ -256,6 +258,7 @@ class BuildRun {
   /** Removes the unpacked root filesystems and keeps what the stat cache learned. */
   async dispose(): Promise<void> {
     this.stats.save();
+    await fs.rm(this.ctx.workDir, { recursive: true, force: true });
     for (const s of [...this.states.values(), ...this.images.values()]) await s.rootfs?.dispose();
   }
 }

@@ -41,7 +41,9 @@ export class StatCache {
 
   /** The sha256 (hex) of a file's content, reading it only when stat says it may have changed. */
   hash(abs: string, st: SourceStat): string {
-    const key = abs.startsWith(this.prefix) ? abs.slice(this.prefix.length) : abs;
+    // Only files under the root are remembered (others, like downloads, are hashed each time).
+    if (!abs.startsWith(this.prefix)) return createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+    const key = abs.slice(this.prefix.length);
     const row = this.rows.get(key);
     if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino) return row[4];
     const sha = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');

@@ -5,6 +5,7 @@ import { globMatch } from '../../lint/copied-files';
 import type { LayerEntry } from '../../layer/entry';
 import { secureJoin } from '../../layer/secure-path';
 import { resolveUser, type UserDatabase } from '../run/users';
+import { archiveKind, downloadUrl, extractArchive } from './add-sources';
 import type { StageState } from '../stage-state';
 import type { StepContext } from './step-context';
 
@@ -73,10 +74,27 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
       opts.add(heredocEntry(heredoc, destIsDir ? path.posix.join(dest, heredoc.name) : dest, state, chown ?? { uid: 0, gid: 0 }, opts.chmod, ctx));
       continue;
     }
+    if (ins.keyword === 'ADD' && isUrl(src)) {
+      const got = await downloadUrl(src, path.join(ctx.workDir, `add-${out.size}-${Date.now()}`), ins.flags.find((f) => f.name === 'checksum')?.value, ctx.signal);
+      const st = statSync(got.file);
+      const target = destIsDir ? path.posix.join(dest, path.basename(got.file)) : dest;
+      // Docker gives downloaded files mode 0600 and the server's Last-Modified time.
+      opts.add({ ...fileEntry(got.file, target, st, opts), mode: opts.chmod ?? 0o600, uid: chown?.uid ?? 0, gid: chown?.gid ?? 0, mtime: got.mtime ?? ctx.now });
+      continue;
+    }
     const glob = /[*?[]/.test(src);
     for (const rel of expandSource(src, ins, source, ctx)) {
       const abs = secureJoin(source.dir, rel);
       const st = statSync(abs);
+      const archive = ins.keyword === 'ADD' && st.isFile() ? archiveKind(abs) : undefined;
+      if (archive) {
+        // A local tar archive is unpacked into the destination, keeping the owners it records
+        // (--chown only owns the folders created for it, as BuildKit does).
+        const unpacked = path.join(ctx.workDir, `unpack-${out.size}-${Date.now()}`);
+        await extractArchive(abs, archive, unpacked);
+        walk(unpacked, '.', dest, { ...opts, filter: NO_FILTER, owner: undefined });
+        continue;
+      }
       if (st.isDirectory()) {
         const target = glob ? path.posix.join(dest, path.posix.basename(rel)) : dest;
         if (target !== '/') opts.add(dirEntry(target, st, opts));
@@ -88,23 +106,18 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
       ctx.signal?.throwIfAborted();
     }
   }
-  addParents([...out.values()], state, ctx, opts.add);
+  addParents([...out.values()], state, ctx, chown ?? { uid: 0, gid: 0 }, opts.add);
   return [...out.values()];
 }
 
 function checkFlags(ins: Instruction, ctx: StepContext): void {
+  const allowed = ins.keyword === 'ADD' ? ['chown', 'chmod', 'link', 'checksum'] : ['chown', 'chmod', 'link', 'from'];
   for (const f of ins.flags) {
-    if (!['chown', 'chmod', 'link', 'from'].includes(f.name)) throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder yet`);
-  }
-  if (ins.keyword === 'ADD') {
-    for (const a of ins.args.slice(0, -1)) {
-      if (/^[a-z]+:\/\//i.test(a.value)) throw ctx.fail(ins, `ADD of a URL (${a.value}) is not supported by the embedded builder yet`);
-      if (/\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz)$/i.test(a.value)) {
-        throw ctx.fail(ins, `ADD of an archive (${a.value}) extracts it; that is not supported by the embedded builder yet (use COPY to copy it as a file)`);
-      }
-    }
+    if (!allowed.includes(f.name)) throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder for ${ins.keyword} yet`);
   }
 }
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 // --chown takes names from the image's /etc/passwd and /etc/group; without a group, the
 // group id is the user id (Docker's documented rule, unlike USER).
@@ -243,16 +256,16 @@ function dirEntry(target: string, st: Stats, opts: Options): LayerEntry {
 }
 
 // Every folder above the copied entries goes in the layer: missing ones are created 0755 and
-// root-owned, existing ones keep their metadata (a runtime would otherwise create them as
-// root-owned and hide the real ones below).
-function addParents(entries: LayerEntry[], state: StageState, ctx: StepContext, add: (e: LayerEntry) => void): void {
+// owned by the --chown user (root without one), existing ones keep their metadata (a runtime
+// would otherwise create them root-owned and hide the real ones below).
+function addParents(entries: LayerEntry[], state: StageState, ctx: StepContext, owner: Ownership, add: (e: LayerEntry) => void): void {
   const have = new Set(entries.map((e) => e.path));
   for (const e of entries) {
     for (let dir = path.posix.dirname(e.path); dir !== '/' && !have.has(dir); dir = path.posix.dirname(dir)) {
       have.add(dir);
       const existing = state.fs.lookup(dir);
       if (existing && existing.type === 'directory') add({ path: dir, type: 'directory', mode: existing.mode, uid: existing.uid, gid: existing.gid, mtime: ctx.now, size: 0 });
-      else add({ path: dir, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: ctx.now, size: 0 });
+      else add({ path: dir, type: 'directory', mode: 0o755, ...owner, mtime: ctx.now, size: 0 });
     }
   }
 }

@@ -11,6 +11,8 @@ export interface StepContext {
   now: number;
   dockerfile: string;
   contextDir: string;
+  /** A scratch folder of this build (downloads, unpacked archives), removed when it ends. */
+  workDir: string;
   signal?: AbortSignal;
   /** An error located at the instruction. */
   fail(ins: Instruction, message: string, cause?: unknown): EngineError;
