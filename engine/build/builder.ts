@@ -22,7 +22,9 @@ import { copyEntries, NO_FILTER, type ContextFilter, type CopySource } from './s
 import { Rootfs } from './rootfs/rootfs';
 import { applyMetadata } from './steps/metadata';
 import { failAt, type StepContext } from './steps/step-context';
-import { runStep } from './steps/run';
+import { runStep, type RunResources } from './steps/run';
+import { parseMount } from './run/mounts';
+import { treeDigest } from './cache/content-digest';
 import { workdirEntries } from './steps/workdir';
 import { selectSandbox } from './run/select-sandbox';
 import type { UserDatabase } from './run/users';
@@ -181,10 +183,10 @@ class BuildRun {
         }
         case 'RUN': {
           const c = state.config.config;
-          const key = cacheKey(state.cacheKey, 'RUN', ins.original, JSON.stringify([c.Env, c.User, c.WorkingDir, c.Shell, state.vars.declaredArgs(), ins.heredocs.map((h) => h.content)]));
+          const key = cacheKey(state.cacheKey, 'RUN', ins.original, JSON.stringify([c.Env, c.User, c.WorkingDir, c.Shell, state.vars.declaredArgs(), ins.heredocs.map((h) => h.content)]), await this.bindMountsDigest(ins, state));
           return await this.layerStep(ins, state, key, async () => {
             this.sandbox ??= selectSandbox();
-            const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, (message) => this.emit({ type: 'log', message }));
+            const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, this.runResources(state), (message) => this.emit({ type: 'log', message }));
             return { entries: outcome.entries, history: `${outcome.history} # buildkit`, inRootfs: true };
           });
         }
@@ -239,16 +241,50 @@ class BuildRun {
   private async copySource(ins: Instruction, state: StageState): Promise<CopySource> {
     const from = ins.flags.find((f) => f.name === 'from')?.value;
     if (from === undefined) return { dir: this.ctx.contextDir, filter: this.filter, keepOwner: false, label: `the build context ${this.ctx.contextDir}` };
+    const { dir, label } = await this.sourceState(from, state, ins);
+    return { dir, filter: NO_FILTER, keepOwner: true, label };
+  }
+
+  // An earlier stage (by name or index) or an image of the store, unpacked once per build.
+  private async sourceState(from: string, state: StageState, ins: Instruction | undefined): Promise<{ dir: string; label: string }> {
     const name = state.vars.word(from);
     const stage = findStage([...this.states.keys()], name);
     let source: StageState;
     if (stage) source = this.states.get(stage)!;
     else {
-      if (!this.images.has(name)) this.images.set(name, await storeImageState(this.options.store, name, this.model.escapeChar, { file: this.ctx.dockerfile, range: ins.range }));
+      const location = { file: this.ctx.dockerfile, range: (ins ?? [...this.states.keys()].at(-1)!.from).range };
+      if (!this.images.has(name)) this.images.set(name, await storeImageState(this.options.store, name, this.model.escapeChar, location));
       source = this.images.get(name)!;
     }
     source.rootfs ??= await Rootfs.create(this.options.store, source.layers);
-    return { dir: source.rootfs.dir, filter: NO_FILTER, keepOwner: true, label: stage ? `stage ${stage.name ?? stage.index}` : `image ${name}` };
+    return { dir: source.rootfs.dir, label: stage ? `stage ${stage.name ?? stage.index}` : `image ${name}` };
+  }
+
+  private runResources(state: StageState): RunResources {
+    return {
+      mountRoot: async (from) => (from === undefined ? this.ctx.contextDir : (await this.sourceState(from, state, undefined)).dir),
+      secrets: this.options.secrets ?? {},
+      sshSocket: this.options.sshSocket ?? process.env.SSH_AUTH_SOCK,
+    };
+  }
+
+  // What a RUN reads through bind mounts is part of its cache key (secrets and caches are not).
+  private async bindMountsDigest(ins: Instruction, state: StageState): Promise<string> {
+    const binds = ins.flags.filter((f) => f.name === 'mount' && !/(^|,)type=(?!bind)/.test(f.value ?? ''));
+    if (binds.length === 0) return '';
+    const parts: string[] = [];
+    for (const f of binds) {
+      let spec;
+      try {
+        spec = parseMount(f.value ?? '');
+      } catch {
+        continue;
+      }
+      const root = spec.from === undefined ? this.ctx.contextDir : (await this.sourceState(spec.from, state, undefined)).dir;
+      const source: CopySource = { dir: root, filter: spec.from === undefined ? this.filter : NO_FILTER, keepOwner: true, label: 'a bind mount' };
+      parts.push(`${f.value}:${treeDigest(source, spec.source ?? '.', spec.from === undefined ? this.stats : undefined)}`);
+    }
+    return parts.join('\n');
   }
 
   private users(state: StageState): () => Promise<UserDatabase> {

@@ -16,6 +16,10 @@ export interface BuildOptions {
   store: Store;
   /** Seconds since the epoch for every timestamp; default $SOURCE_DATE_EPOCH, else now. */
   sourceDateEpoch?: number;
+  /** RUN --mount=type=secret sources: id -> file (`--secret id=x,src=FILE`). Never in a layer. */
+  secrets?: Record<string, string>;
+  /** The ssh agent socket for RUN --mount=type=ssh; default $SSH_AUTH_SOCK. */
+  sshSocket?: string;
   /** Do not reuse cached steps (results are still cached for next time). */
   noCache?: boolean;
   signal?: AbortSignal;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import type { StatCache } from '../../context/stat-cache';
 import type { LayerEntry } from '../../layer/entry';
 
@@ -24,3 +25,21 @@ export function contentDigest(entries: LayerEntry[], stats: StatCache | undefine
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A digest of a folder (or file) under a source root: every entry's metadata and content. */
+export function treeDigest(source: { dir: string; filter: { ignored(rel: string): boolean } }, rel: string, stats: StatCache | undefined): string {
+  const h = createHash('sha256');
+  const root = path.join(source.dir, path.posix.normalize('/' + rel));
+  const visit = (abs: string, name: string) => {
+    const st = lstatSync(abs);
+    const relName = path.relative(source.dir, abs);
+    if (name !== '' && relName && source.filter.ignored(relName)) return;
+    let content = '';
+    if (st.isFile()) content = stats ? stats.hash(abs, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino }) : sha256(readFileSync(abs));
+    else if (st.isSymbolicLink()) content = readlinkSync(abs);
+    h.update(`${name}\0${st.mode}\0${st.uid}\0${st.gid}\0${content}\n`);
+    if (st.isDirectory()) for (const child of readdirSync(abs).sort()) visit(path.join(abs, child), `${name}/${child}`);
+  };
+  if (existsSync(root)) visit(root, '');
+  return h.digest('hex');
+}

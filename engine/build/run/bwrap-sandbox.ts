@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { RunSpec, Sandbox } from './sandbox';
 import { spawnSandboxed } from './spawn-sandboxed';
 
@@ -25,6 +26,10 @@ export const bwrapSandbox: Sandbox = {
       '--ro-bind', spec.hostsFile, '/etc/hosts',
       '--ro-bind', spec.resolvConfFile, '/etc/resolv.conf',
       '--hostname', 'buildkitsandbox',
+      ...spec.mounts.flatMap((m) => {
+        const inside = '/' + path.relative(spec.rootfs, m.target);
+        return m.kind === 'tmpfs' ? ['--tmpfs', inside] : [m.readonly ? '--ro-bind' : '--bind', m.source!, inside];
+      }),
       '--chdir', spec.cwd,
       '--clearenv',
       ...env,

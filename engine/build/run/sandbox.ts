@@ -11,6 +11,8 @@ export interface RunSpec {
   /** Host files bind-mounted over /etc/hosts and /etc/resolv.conf. */
   hostsFile: string;
   resolvConfFile: string;
+  /** Extra mounts (RUN --mount); `target` is already resolved to a host path inside the root. */
+  mounts: { kind: 'bind' | 'tmpfs'; source?: string; target: string; readonly: boolean }[];
   signal?: AbortSignal;
   onOutput: (text: string, stream: 'stdout' | 'stderr') => void;
 }

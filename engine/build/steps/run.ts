@@ -10,6 +10,7 @@ import { Rootfs } from '../rootfs/rootfs';
 import { withMountStubs } from '../run/mount-stubs';
 import type { Sandbox } from '../run/sandbox';
 import { resolveUser, userDatabaseFromRootfs } from '../run/users';
+import { parseMount, resolveMounts, type MountSpec } from '../run/mounts';
 import { DEFAULT_PATH, type StageState } from '../stage-state';
 import type { StepContext } from './step-context';
 
@@ -26,14 +27,31 @@ export interface RunOutcome {
  * what it changed as layer entries. The host filesystem is invisible to the command;
  * /etc/hosts and /etc/resolv.conf are provided for the run and left out of the layer.
  */
-export async function runStep(ins: Instruction, state: StageState, ctx: StepContext, store: Store, sandbox: Sandbox, log: (line: string) => void): Promise<RunOutcome> {
+/** What a RUN can reach beyond its stage: mount sources, secrets, the ssh agent. */
+export interface RunResources {
+  /** The folder a bind mount reads: the context, or with from= a stage or image, unpacked. */
+  mountRoot(from: string | undefined): Promise<string>;
+  secrets: Record<string, string>;
+  sshSocket: string | undefined;
+}
+
+export async function runStep(ins: Instruction, state: StageState, ctx: StepContext, store: Store, sandbox: Sandbox, resources: RunResources, log: (line: string) => void): Promise<RunOutcome> {
   checkFlags(ins, ctx);
+  const specs = mountSpecs(ins, ctx);
   state.rootfs ??= await Rootfs.create(store, state.layers);
   const rootfs = state.rootfs;
   const cfg = state.config.config;
   const argv = commandLine(ins, cfg.Shell ?? ['/bin/sh', '-c']);
   const user = resolveUser(userDatabaseFromRootfs(rootfs.dir), cfg.User ?? '');
-  const env = runEnv(cfg.Env ?? [], state.vars.declaredArgs(), user.home);
+  const roots = new Map<string | undefined, string>();
+  for (const spec of specs) if (spec.type === 'bind' && !roots.has(spec.from)) roots.set(spec.from, await resources.mountRoot(spec.from));
+  let resolved: ReturnType<typeof resolveMounts>;
+  try {
+    resolved = resolveMounts(specs, { storeDir: store.dir, workDir: ctx.workDir, bindRoot: (s) => roots.get(s.from)!, secrets: resources.secrets, sshSocket: resources.sshSocket });
+  } catch (e) {
+    throw ctx.fail(ins, (e as Error).message);
+  }
+  const env = [...runEnv(cfg.Env ?? [], state.vars.declaredArgs(), user.home), ...resolved.env];
   const cwd = cfg.WorkingDir || '/';
   const network = ins.flags.find((f) => f.name === 'network')?.value === 'none' ? 'none' : 'host';
   checkExecutable(rootfs.dir, argv[0], env, cwd, ins, ctx);
@@ -54,6 +72,7 @@ export async function runStep(ins: Instruction, state: StageState, ctx: StepCont
       { path: '/etc/hosts', kind: 'file' as const },
       { path: '/etc/resolv.conf', kind: 'file' as const },
       ...(script ? [{ path: script.path, kind: 'file' as const }] : []),
+      ...resolved.mounts.map((m) => ({ path: path.posix.resolve(cwd, m.target), kind: m.file ? ('file' as const) : ('dir' as const) })),
     ];
     let pending = '';
     const code = await withMountStubs(rootfs.dir, stubs, async () => {
@@ -71,6 +90,7 @@ export async function runStep(ins: Instruction, state: StageState, ctx: StepCont
         network,
         hostsFile,
         resolvConfFile,
+        mounts: resolved.mounts.map((m) => ({ ...m, target: secureJoin(rootfs.dir, path.posix.resolve(cwd, m.target)) })),
         signal: ctx.signal,
         onOutput: (text) => {
           pending += text;
@@ -109,8 +129,21 @@ function checkFlags(ins: Instruction, ctx: StepContext): void {
       if (!['none', 'default', 'host'].includes(f.value ?? '')) throw ctx.fail(ins, `unsupported network mode ${f.value}`);
       continue;
     }
+    if (f.name === 'mount') continue;
     throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder yet`);
   }
+}
+
+function mountSpecs(ins: Instruction, ctx: StepContext): MountSpec[] {
+  return ins.flags
+    .filter((f) => f.name === 'mount')
+    .map((f) => {
+      try {
+        return parseMount(f.value ?? '');
+      } catch (e) {
+        throw ctx.fail(ins, `--mount=${f.value}: ${(e as Error).message}`);
+      }
+    });
 }
 
 /** The exec form as written, or the stage's SHELL around the shell form (heredocs included). */

@@ -26,6 +26,8 @@ Builds the Dockerfile into the local image store (an OCI image layout), without 
   --iidfile FILE           write the image ID (config digest) to FILE
   --metadata-file FILE     write the build's digests and name to FILE as JSON
   --progress MODE          auto | plain | json (one event per line) | quiet
+  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (repeatable; never in a layer)
+  --ssh default[=SOCKET]   the ssh agent for RUN --mount=type=ssh (default $SSH_AUTH_SOCK)
   --json                   print the build result (layers, files, provenance) as JSON
   -q, --quiet              print only the image digest
   --store DIR              image store (default $LAYERWISE_STORE or ~/.cache/layerwise)`;
@@ -45,6 +47,8 @@ export async function buildCommand(argv: string[]): Promise<number> {
     iidfile: { type: 'string' },
     'metadata-file': { type: 'string' },
     progress: { type: 'string', default: 'auto' },
+    secret: { type: 'string', multiple: true },
+    ssh: { type: 'string' },
   });
   if (positionals.length !== 1) throw new EngineError('USAGE', `build takes exactly one CONTEXT folder\n\n${BUILD_HELP}`);
   const outputs = ((values.output as string[] | undefined) ?? []).map(parseOutput);
@@ -63,6 +67,8 @@ export async function buildCommand(argv: string[]): Promise<number> {
       buildArgs: keyValues(values['build-arg'] as string[] | undefined),
       store,
       noCache: values['no-cache'] as boolean,
+      secrets: parseSecrets(values.secret as string[] | undefined),
+      sshSocket: parseSsh(values.ssh as string | undefined),
       signal: controller.signal,
       onEvent: progress === 'quiet' ? undefined : progress === 'json' ? printJson : printPlain,
     };
@@ -82,6 +88,26 @@ export async function buildCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** `--secret id=npm,src=~/.npmrc` (also `id=x,env=VAR`), as docker build takes them. */
+function parseSecrets(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of list ?? []) {
+    const f = Object.fromEntries(spec.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+    const id = f.id;
+    const src = f.src ?? f.source;
+    if (!id || !src) throw new EngineError('USAGE', `--secret needs id=ID,src=FILE, not "${spec}"`);
+    out[id] = path.resolve(src.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
+  }
+  return out;
+}
+
+function parseSsh(spec: string | undefined): string | undefined {
+  if (spec === undefined) return undefined;
+  const [id, socket] = spec.split('=', 2);
+  if (id !== 'default') throw new EngineError('USAGE', `only --ssh default[=SOCKET] is supported, not "${spec}"`);
+  return socket ?? process.env.SSH_AUTH_SOCK;
 }
 
 interface Output {

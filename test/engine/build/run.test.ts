@@ -127,3 +127,32 @@ test('the tutorial example: busybox, COPY . /, RUN cat, ENTRYPOINT; the work fol
   const work = path.join(store.dir, 'layerwise', 'work');
   assert.deepEqual(fs.existsSync(work) ? fs.readdirSync(work) : [], []);
 });
+
+test('RUN --mount: cache persists between builds, bind reads the context, tmpfs and secrets never reach a layer', async (t) => {
+  const skip = why();
+  if (skip) return t.skip(skip);
+  const secretFile = path.join(tempDir(), 'token');
+  fs.writeFileSync(secretFile, 's3cret-value');
+  const dockerfile = [
+    'FROM busybox',
+    'RUN --mount=type=cache,target=/var/cache/app sh -c "echo run >> /var/cache/app/count; wc -l < /var/cache/app/count > /cache-count"',
+    'RUN --mount=type=bind,source=conf,target=/mnt/conf cat /mnt/conf/app.conf > /copied-conf',
+    'RUN --mount=type=bind,target=/ctx,rw touch /ctx/written-in-rw-bind',
+    'RUN --mount=type=tmpfs,target=/scratch sh -c "echo big > /scratch/file && ls /scratch > /tmpfs-listing"',
+    'RUN --mount=type=secret,id=token cat /run/secrets/token | wc -c > /secret-length',
+    'RUN --mount=type=secret,id=absent,required=false test ! -e /run/secrets/absent',
+    '',
+  ].join('\n');
+  const files = { 'conf/app.conf': 'port=80\n' };
+  const run1 = await buildIn(dockerfile, files, { secrets: { token: secretFile }, noCache: true });
+  const run2 = await buildIn(dockerfile, files, { secrets: { token: secretFile }, noCache: true });
+  assert.equal(await content(run1.store, run1.image, '/cache-count'), '1\n');
+  assert.equal(await content(run2.store, run2.image, '/cache-count'), '2\n');
+  assert.equal(await content(run2.store, run2.image, '/copied-conf'), 'port=80\n');
+  assert.equal(await content(run2.store, run2.image, '/tmpfs-listing'), 'file\n');
+  assert.equal(await content(run2.store, run2.image, '/secret-length'), '12\n');
+  const everything = run2.image.layers.flatMap((l) => l.files.map((f) => f.path));
+  for (const p of ['/var/cache/app', '/mnt', '/mnt/conf', '/ctx', '/scratch', '/run/secrets', '/run/secrets/token']) assert.ok(!everything.includes(p), `${p} is in a layer`);
+  assert.ok(!run2.image.history.some((h) => h.createdBy.includes('s3cret')));
+  await assert.rejects(buildIn('FROM busybox\nRUN --mount=type=secret,id=missing,required cat /run/secrets/missing\n'), /secret missing is required/);
+});
