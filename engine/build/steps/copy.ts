@@ -6,6 +6,7 @@ import type { LayerEntry } from '../../layer/entry';
 import { secureJoin } from '../../layer/secure-path';
 import { resolveUser, type UserDatabase } from '../run/users';
 import { archiveKind, downloadUrl, extractArchive } from './add-sources';
+import { PatternMatcher } from '../../context/dockerignore';
 import type { StageState } from '../stage-state';
 import type { StepContext } from './step-context';
 
@@ -39,6 +40,8 @@ interface Options {
   ctx: StepContext;
   filter: ContextFilter;
   add: (e: LayerEntry) => void;
+  /** --exclude: paths (relative to the source being copied) left out. */
+  excluded: (relToSource: string) => boolean;
 }
 
 /**
@@ -67,7 +70,11 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
     ctx,
     filter: source.filter,
     add: (e) => out.set(e.path, e),
+    excluded: () => false,
   };
+  const excludes = ins.flags.filter((f) => f.name === 'exclude').map((f) => f.value ?? '');
+  const parents = ins.flags.some((f) => f.name === 'parents' && f.value !== 'false');
+  const matcher = excludes.length > 0 ? new PatternMatcher(excludes) : undefined;
   for (const src of sources) {
     const heredoc = heredocFor(ins, src);
     if (heredoc) {
@@ -83,9 +90,21 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
       continue;
     }
     const glob = /[*?[]/.test(src);
+    // --parents keeps the source's folders under the destination, from a `/./` pivot if any.
+    const pivot = parents ? pivotOf(src) : undefined;
     for (const rel of expandSource(src, ins, source, ctx)) {
       const abs = secureJoin(source.dir, rel);
       const st = statSync(abs);
+      if (matcher && matcher.matches(glob || !st.isDirectory() ? path.posix.basename(rel) : '.')) continue;
+      opts.excluded = matcher ? (childRel) => matcher.matches(path.posix.relative(st.isDirectory() && !glob ? rel : path.posix.dirname(rel), childRel)) : () => false;
+      if (pivot !== undefined) {
+        const kept = path.posix.join(dest, pivot === '.' ? rel : path.posix.relative(pivot, rel));
+        if (st.isDirectory()) {
+          opts.add(dirEntry(kept, st, opts));
+          walk(abs, rel, kept, opts);
+        } else opts.add(fileEntry(abs, kept, st, opts));
+        continue;
+      }
       const archive = ins.keyword === 'ADD' && st.isFile() ? archiveKind(abs) : undefined;
       if (archive) {
         // A local tar archive is unpacked into the destination, keeping the owners it records
@@ -110,8 +129,14 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
   return [...out.values()];
 }
 
+// The part of a --parents source before a `/./` pivot is not reproduced under the destination.
+function pivotOf(src: string): string {
+  const i = src.indexOf('/./');
+  return i < 0 ? '.' : cleanRelative(src.slice(0, i));
+}
+
 function checkFlags(ins: Instruction, ctx: StepContext): void {
-  const allowed = ins.keyword === 'ADD' ? ['chown', 'chmod', 'link', 'checksum'] : ['chown', 'chmod', 'link', 'from'];
+  const allowed = ins.keyword === 'ADD' ? ['chown', 'chmod', 'link', 'checksum', 'exclude'] : ['chown', 'chmod', 'link', 'from', 'exclude', 'parents'];
   for (const f of ins.flags) {
     if (!allowed.includes(f.name)) throw ctx.fail(ins, `--${f.name} is not supported by the embedded builder for ${ins.keyword} yet`);
   }
@@ -220,7 +245,7 @@ function walk(abs: string, rel: string, target: string, opts: Options): void {
     const childRel = rel === '.' ? d.name : `${rel}/${d.name}`;
     const childAbs = path.join(abs, d.name);
     const childTarget = path.posix.join(target, d.name);
-    const ignored = opts.filter.ignored(childRel);
+    const ignored = opts.filter.ignored(childRel) || opts.excluded(childRel);
     if (ignored && !(d.isDirectory() && opts.filter.hasExclusions)) continue;
     const st = lstatSync(childAbs);
     if (st.isDirectory()) {

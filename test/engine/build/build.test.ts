@@ -252,3 +252,28 @@ test('ADD unpacks local tar, tar.gz and tar.xz archives (by content, not name) a
   await assert.rejects(build({ context: evil, store }), /points outside the image root/);
   assert.ok(!fs.existsSync(path.join(store.dir, 'layerwise', 'escape.txt')));
 });
+
+test('COPY --exclude leaves matching paths out; --parents keeps source folders (from a /./ pivot)', async () => {
+  const ctx = contextWith({
+    Dockerfile: [
+      'FROM scratch',
+      'COPY --exclude=**/*.md --exclude=tmp src/ /app/',
+      'COPY --parents src/a/one.txt src/b/two.txt /kept/',
+      'COPY --parents ./src/./a/one.txt /pivot/',
+      'COPY --exclude=*.md src/*.txt /top/',
+      '',
+    ].join('\n'),
+    'src/top.txt': 't',
+    'src/README.md': 'r',
+    'src/a/one.txt': '1',
+    'src/a/notes.md': 'n',
+    'src/b/two.txt': '2',
+    'src/tmp/junk': 'j',
+  });
+  const { image } = await build({ context: ctx, store: await Store.open(tempDir()) });
+  const files = (i: number) => image.layers[i].files.filter((f) => f.type === 'file').map((f) => f.path).sort();
+  assert.deepEqual(files(0), ['/app/a/one.txt', '/app/b/two.txt', '/app/top.txt']);
+  assert.deepEqual(files(1), ['/kept/src/a/one.txt', '/kept/src/b/two.txt']);
+  assert.deepEqual(files(2), ['/pivot/a/one.txt']);
+  assert.deepEqual(files(3), ['/top/top.txt']);
+});
