@@ -57,6 +57,11 @@ export class MergedFilesystem {
     return this.live.get(p)?.member;
   }
 
+  /** Every visible path. */
+  paths(): IterableIterator<string> {
+    return this.live.keys();
+  }
+
   /** The layer whose copy of a path is visible, if any. */
   layerOf(p: string): number | undefined {
     return this.live.get(p)?.layer;

@@ -1,26 +1,68 @@
+import { MergedFilesystem } from '../analyze/merged-tree';
 import type { Dockerfile } from '../dockerfile/types';
 import type { Manifest } from '../image/oci';
+import { familiarReference, parseReference } from '../image/reference';
 import type { Store } from '../image/store';
+import { layerMembers } from '../layer/members-cache';
+import { KNOWN_BASES, PROBED } from './data/known-bases';
 import type { BaseImageFacts } from './types';
 
+// Store images are immutable by digest: their path sets are computed once per process.
+const pathSets = new Map<string, Set<string>>();
+
 /**
- * Facts about each FROM image that the local store holds, keyed by the FROM word as written.
- * Images the store lacks are simply absent: rules then say what they cannot know.
+ * Facts about each FROM image, keyed by the FROM word as written: exact ones from the local
+ * store when it holds the image, else what the built-in table knows of common bases. Images
+ * known to neither are absent: rules then say what they cannot know.
  */
-export async function baseFactsFromStore(dockerfile: Dockerfile, store: Store | undefined): Promise<Map<string, BaseImageFacts>> {
+export async function baseFacts(dockerfile: Dockerfile, store: Store | undefined): Promise<Map<string, BaseImageFacts>> {
   const facts = new Map<string, BaseImageFacts>();
-  if (!store) return facts;
   const stageNames = new Set(dockerfile.stages.map((s) => s.name).filter(Boolean));
   for (const stage of dockerfile.stages) {
     const word = stage.base?.value;
-    if (!word || word.includes('$') || word.toLowerCase() === 'scratch' || stageNames.has(word.toLowerCase()) || facts.has(word)) continue;
-    try {
-      const image = await store.resolve(word);
-      const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
-      facts.set(word, { ref: image.ref, layers: manifest.layers?.length ?? 0 });
-    } catch {
-      // Not in the store (or not an image manifest): unknown.
-    }
+    if (!word || word.includes('$') || stageNames.has(word.toLowerCase()) || facts.has(word)) continue;
+    const fact = (store && (await fromStore(store, word))) ?? fromTable(word);
+    if (fact) facts.set(word, fact);
   }
   return facts;
+}
+
+async function fromStore(store: Store, word: string): Promise<BaseImageFacts | undefined> {
+  if (word.toLowerCase() === 'scratch') return undefined;
+  try {
+    const image = await store.resolve(word);
+    const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
+    let paths = pathSets.get(image.descriptor.digest);
+    if (!paths) {
+      const fs = new MergedFilesystem();
+      for (const [i, layer] of manifest.layers.entries()) fs.apply(i, await layerMembers(store, layer));
+      paths = new Set(fs.paths());
+      pathSets.set(image.descriptor.digest, paths);
+    }
+    const set = paths;
+    return { ref: image.ref, source: 'store', label: familiarReference(parseReference(image.ref)), layers: manifest.layers.length, has: (p) => set.has(p) };
+  } catch {
+    return undefined;
+  }
+}
+
+function fromTable(word: string): BaseImageFacts | undefined {
+  let ref;
+  try {
+    ref = word.toLowerCase() === 'scratch' ? parseReference('library/scratch') : parseReference(word);
+  } catch {
+    return undefined;
+  }
+  const known = KNOWN_BASES.find((k) => k.match.test(ref.path));
+  if (!known) return undefined;
+  const present = new Set(known.present);
+  // The table speaks for the probed programs wherever PATH could find them.
+  const probed = new Set(PROBED.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+  return {
+    ref: `${ref.domain}/${ref.path}`,
+    source: 'known',
+    label: word,
+    layers: known.label === 'scratch' ? 0 : undefined,
+    has: (p) => (present.has(p) ? true : probed.has(p.slice(p.lastIndexOf('/') + 1)) ? false : undefined),
+  };
 }

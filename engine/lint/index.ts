@@ -2,13 +2,14 @@ import type { ContextIndex } from '../context/context-index';
 import type { Dockerfile } from '../dockerfile/types';
 import { executeBitRule } from './rules/execute-bit';
 import { layerCountRule } from './rules/layer-count';
+import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
 import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptions, type Rule } from './types';
 
 /** Parse errors: what `docker build` rejects before building. */
 export const SYNTAX_RULE = 'LW0001';
 
 /** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [layerCountRule, executeBitRule];
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule];
 
 export interface LintRequest {
   dockerfile: Dockerfile;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ContextIndex } from '../context/context-index';
 import { parseDockerfile } from '../dockerfile/parser';
 import type { Store } from '../image/store';
-import { baseFactsFromStore } from './base-facts';
+import { baseFacts } from './base-facts';
 import { lint } from './index';
 import type { Finding, LintOptions } from './types';
 
@@ -23,6 +23,6 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
   const text = opts.text ?? (await fs.readFile(file, 'utf8'));
   const dockerfile = parseDockerfile(text);
   const context = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
-  const bases = await baseFactsFromStore(dockerfile, opts.store);
+  const bases = await baseFacts(dockerfile, opts.store);
   return lint({ dockerfile, context, bases, options: opts.options });
 }

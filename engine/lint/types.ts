@@ -35,7 +35,14 @@ export interface Finding {
 export interface BaseImageFacts {
   /** Normalized reference. */
   ref: string;
-  layers: number;
+  /** How it is known: the image itself in the store, or the built-in table of common bases. */
+  source: 'store' | 'known';
+  /** A short name for messages (`busybox`, `alpine:3.20`). */
+  label: string;
+  /** Layer count, when the image is in the store. */
+  layers?: number;
+  /** Whether the image has a path: true/false when known, undefined when it cannot be told. */
+  has(path: string): boolean | undefined;
 }
 
 export interface LintOptions {

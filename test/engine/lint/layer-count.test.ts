@@ -7,7 +7,7 @@ const layers = (n: number) => Array.from({ length: n }, (_, i) => `RUN echo ${i}
 
 test('warns on the instruction that crosses the threshold, counting base layers', () => {
   const src = `FROM alpine:3.20\n${layers(5)}\n`;
-  const bases = new Map([['alpine:3.20', { ref: 'docker.io/library/alpine:3.20', layers: 1 }]]);
+  const bases = new Map([['alpine:3.20', { ref: 'docker.io/library/alpine:3.20', source: 'store' as const, label: 'alpine:3.20', layers: 1, has: () => undefined }]]);
   const findings = lint({ dockerfile: parseDockerfile(src), bases, options: { layerCountThreshold: 4 } }).filter((f) => f.rule === 'LW1001');
   assert.equal(findings.length, 1);
   // Base has 1, so the 4th RUN (line 5, 0-based 4) makes layer 5 > 4.
