@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { build } from '../../engine/build/builder';
+import { selectSandbox } from '../../engine/build/run/select-sandbox';
 import type { Store } from '../../engine/image/store';
 import { tempDir } from './fixtures';
 
@@ -49,4 +50,15 @@ function walk(dir: string): string[] {
     const p = path.join(dir, d.name);
     return d.isDirectory() ? [...walk(p), p] : [p];
   });
+}
+
+/** Why RUN tests cannot run here (no busybox-static, no sandbox), or undefined when they can. */
+export function runSkipReason(): string | undefined {
+  if (!busyboxBinary()) return 'busybox-static is not installed (apt-get install busybox-static)';
+  try {
+    selectSandbox();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
 }

@@ -16,10 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
 import { build } from '../../engine/build/builder';
-import { selectSandbox } from '../../engine/build/run/select-sandbox';
 import { saveDockerArchive } from '../../engine/image/docker-archive';
 import { Store } from '../../engine/image/store';
-import { busyboxBinary, makeBusyboxImage } from '../helpers/busybox';
+import { makeBusyboxImage, runSkipReason } from '../helpers/busybox';
 import { tempDir } from '../helpers/fixtures';
 import { projectRoot } from '../helpers/paths';
 import { ensureDocker, run } from '../helpers/tools';
@@ -96,15 +95,14 @@ function describeDiff(theirs: Map<string, FileFacts>, ours: Map<string, FileFact
   return out;
 }
 
+/** Why these tests cannot run here (no Docker, no busybox-static, no sandbox), or undefined. */
+async function missingTools(): Promise<string | undefined> {
+  return (await ensureDocker()) ?? runSkipReason();
+}
+
 test('Layerwise builds the same images as docker build (BuildKit)', async (t) => {
-  const skip = await ensureDocker();
+  const skip = await missingTools();
   if (skip) return t.skip(skip);
-  if (!busyboxBinary()) return t.skip('busybox-static is not installed (apt-get install busybox-static)');
-  try {
-    selectSandbox();
-  } catch (e) {
-    return t.skip((e as Error).message);
-  }
   const probe = spawnSync(DOCKER, ['build', '-q', '-'], { input: 'FROM scratch\nENV A=1\n', env: { ...process.env, DOCKER_BUILDKIT: '1' }, encoding: 'utf8' });
   if (probe.status !== 0) return t.skip(`docker build with BuildKit is not available here: ${probe.stderr.trim()}`);
 
@@ -140,14 +138,8 @@ test('Layerwise builds the same images as docker build (BuildKit)', async (t) =>
 });
 
 test('the tutorial image fails to start exactly as Docker\'s does when while.sh lacks +x', async (t) => {
-  const skip = await ensureDocker();
+  const skip = await missingTools();
   if (skip) return t.skip(skip);
-  if (!busyboxBinary()) return t.skip('busybox-static is not installed (apt-get install busybox-static)');
-  try {
-    selectSandbox();
-  } catch (e) {
-    return t.skip((e as Error).message);
-  }
   const store = await Store.open(tempDir());
   const base = `layerwise-eq/busybox-tutorial:${process.pid}`;
   await makeBusyboxImage(store, base);

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { executeBits } from '../../context/context-index';
 import type { Instruction, Range, Stage } from '../../dockerfile/types';
-import { workdirs } from '../../dockerfile/workdir';
-import { contextCopies, findCopiedFile, type CopiedFile } from '../copied-files';
-import { execSites, type ExecSite } from '../exec-sites';
+import type { CopiedFile } from '../copied-files';
+import { executedContextFiles } from '../executed-files';
+import type { ExecSite } from '../exec-sites';
 import type { Finding, Fix, LintInput, Rule } from '../types';
 
 /**
@@ -17,20 +17,11 @@ export const executeBitRule: Rule = {
   severity: 'error',
   description: 'A script copied without the execute bit is run directly: the container fails with "permission denied".',
   check(input: LintInput): Finding[] {
-    const context = input.context;
-    if (!context) return [];
     const findings: Finding[] = [];
-    for (const stage of input.dockerfile.stages) {
-      const wd = workdirs(stage);
-      const copies = contextCopies(stage, wd);
-      if (copies.length === 0) continue;
-      for (const site of execSites(stage, wd)) {
-        const copied = findCopiedFile(copies, site.path, context, site.via === 'RUN' ? site.instruction : undefined);
-        if (!copied || copied.file.type !== 'file') continue;
-        const problem = missingBit(copied);
-        if (!problem || chmodFlagAddsX(copied.copy.chmod) || chmodLater(stage, copied.copy.instruction, site)) continue;
-        findings.push(finding(copied, site, problem));
-      }
+    for (const { stage, site, copied } of executedContextFiles(input)) {
+      const problem = missingBit(copied);
+      if (!problem || chmodFlagAddsX(copied.copy.chmod) || chmodLater(stage, copied.copy.instruction, site)) continue;
+      findings.push(finding(copied, site, problem));
     }
     return dedupe(findings);
   },

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { Stage } from '../../dockerfile/types';
-import { workdirs } from '../../dockerfile/workdir';
-import { contextCopies, findCopiedFile, type CopiedFile } from '../copied-files';
-import { execSites, type ExecSite } from '../exec-sites';
+import type { CopiedFile } from '../copied-files';
+import type { ExecSite } from '../exec-sites';
+import { executedContextFiles } from '../executed-files';
 import type { BaseImageFacts, Finding, LintInput, Rule } from '../types';
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -16,21 +16,10 @@ interface Script {
 
 /** Scripts from the context that the image runs directly, with their first bytes. */
 function scripts(input: LintInput): Script[] {
-  const context = input.context;
-  if (!context) return [];
-  const out: Script[] = [];
-  for (const stage of input.dockerfile.stages) {
-    const wd = workdirs(stage);
-    const copies = contextCopies(stage, wd);
-    if (copies.length === 0) continue;
-    for (const site of execSites(stage, wd)) {
-      const copied = findCopiedFile(copies, site.path, context, site.via === 'RUN' ? site.instruction : undefined);
-      if (!copied || copied.file.type !== 'file') continue;
-      const head = context.head(copied.file.path);
-      if (head && head.length > 0) out.push({ site, copied, head, stage });
-    }
-  }
-  return out;
+  return executedContextFiles(input).flatMap((e) => {
+    const head = input.context!.head(e.copied.file.path);
+    return head && head.length > 0 ? [{ ...e, head }] : [];
+  });
 }
 
 function firstLine(head: Buffer): string {

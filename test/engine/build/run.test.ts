@@ -9,18 +9,10 @@ import type { EngineError } from '../../../engine/errors';
 import { Store } from '../../../engine/image/store';
 import { readFileFromLayer } from '../../../engine/layer/read-file';
 import type { ImageAnalysis } from '../../../engine/analyze/model';
-import { busyboxBinary, makeBusyboxImage } from '../../helpers/busybox';
+import { makeBusyboxImage, runSkipReason } from '../../helpers/busybox';
 import { contextWith, tempDir } from '../../helpers/fixtures';
 
-function why(): string | undefined {
-  if (!busyboxBinary()) return 'busybox-static is not installed (apt-get install busybox-static)';
-  try {
-    selectSandbox();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
+const why = runSkipReason;
 
 let shared: Promise<Store> | undefined;
 const busyboxStore = () => (shared ??= Store.open(tempDir()).then(async (s) => (await makeBusyboxImage(s), s)));
