@@ -1,16 +1,12 @@
 import { MergedFilesystem } from '../analyze/merged-tree';
 import type { EscapeChar } from '../dockerfile/types';
 import { EngineError, type ErrorLocation } from '../errors';
+import { hostArchitecture } from '../image/platform';
 import { MediaType, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
 import { layerMembers } from '../layer/members-cache';
 import { DEFAULT_PATH, StageState } from './stage-state';
 
-/** Docker's name for the host architecture. */
-export function hostArchitecture(): string {
-  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return map[process.arch] ?? process.arch;
-}
 
 /** The empty image: no layers, Docker's default PATH. */
 export function scratchState(escape: EscapeChar): StageState {

@@ -9,13 +9,15 @@ import type { Dockerfile, Instruction, Stage } from '../dockerfile/types';
 import { EngineError } from '../errors';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
+import { acquireLease } from '../image/store-maintenance';
 import { layerMembers, rememberLayer } from '../layer/members-cache';
 import { StatCache } from '../context/stat-cache';
 import { cacheKey, StepCache } from './cache/step-cache';
 import { contentDigest } from './cache/content-digest';
 import { writeLayerTar } from '../layer/tar-writer';
 import type { LayerEntry } from '../layer/entry';
-import { hostArchitecture, scratchState, stageCopy, storeImageState } from './base-image';
+import { scratchState, stageCopy, storeImageState } from './base-image';
+import { hostArchitecture } from '../image/platform';
 import { loadContextFilter } from './context-filter';
 import type { StageState } from './stage-state';
 import { copyEntries, NO_FILTER, type ContextFilter, type CopySource } from './steps/copy';
@@ -78,6 +80,8 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     fail: failAt(dockerfile),
   };
   const run = new BuildRun(options, model, ctx, await loadContextFilter(contextDir, dockerfile));
+  // Holding a lease keeps prune away from blobs this build writes before it tags them.
+  const release = await acquireLease(options.store);
   try {
     const final = await run.stages();
     const manifest = await writeImage(options.store, final, ctx.created);
@@ -88,6 +92,7 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     return { manifest, ref, size: final.layers.reduce((n, l) => n + l.size, 0), layers: final.layers.length, durationMs };
   } finally {
     await run.dispose();
+    await release();
   }
 }
 

@@ -4,6 +4,7 @@ import { imagesCommand } from './commands/images';
 import { INSPECT_HELP, inspectCommand } from './commands/inspect';
 import { LINT_HELP, lintCommand } from './commands/lint';
 import { SAVE_HELP, saveCommand } from './commands/save';
+import { LOAD_HELP, loadCommand, pruneCommand, rmCommand, storeCommand, tagCommand } from './commands/store-commands';
 
 declare const LAYERWISE_VERSION: string | undefined;
 
@@ -13,6 +14,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   images: { run: imagesCommand, help: 'layerwise images [--json] [--store DIR]\n\nLists the images in the local store.' },
   save: { run: saveCommand, help: SAVE_HELP },
+  load: { run: loadCommand, help: LOAD_HELP },
+  tag: { run: tagCommand, help: 'layerwise tag SOURCE TARGET [--store DIR]\n\nGives an image of the store another name.' },
+  rm: { run: rmCommand, help: 'layerwise rm REF... [--store DIR]\n\nRemoves tags; run prune to free the blobs.' },
+  prune: { run: pruneCommand, help: 'layerwise prune [--grace MINUTES] [--store DIR]\n\nRemoves blobs no tagged image needs (not while a build holds the store; blobs younger than --grace stay).' },
+  store: { run: storeCommand, help: 'layerwise store verify [--store DIR]\n\nRe-hashes every blob and checks that every tagged image is complete.' },
 };
 
 const USAGE = `layerwise: lint Dockerfiles, build image layers without a daemon, see where every byte came from.
@@ -24,6 +30,11 @@ Usage: layerwise COMMAND [options]
   inspect   layers and the file tree of an image, with provenance
   images    list the store's images
   save      write images as a docker-archive (docker load) tar
+  load      import docker save output, an oci-archive or an OCI layout
+  tag       name an image again
+  rm        remove tags
+  prune     remove blobs no image needs
+  store     store verify: re-hash every blob, check every image
 
 Run 'layerwise COMMAND --help' for a command's options.`;
 

@@ -147,6 +147,29 @@ export class Store {
     return name;
   }
 
+  /** Removes a tag; the blobs stay until `prune`. Returns false when there was no such tag. */
+  async untag(ref: string): Promise<boolean> {
+    const name = normalizeReference(ref);
+    let found = false;
+    await this.updateIndex((index) => {
+      const before = index.manifests.length;
+      index.manifests = index.manifests.filter((d) => d.annotations?.[Annotation.refName] !== name);
+      found = index.manifests.length !== before;
+    });
+    return found;
+  }
+
+  /** Every blob digest in the store. */
+  async blobDigests(): Promise<Digest[]> {
+    const names = await fs.readdir(path.join(this.dir, 'blobs', 'sha256'));
+    return names.filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}` as Digest);
+  }
+
+  /** Runs `fn` holding the store's index lock (prune takes it so no tag lands meanwhile). */
+  withIndexLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(path.join(this.dir, 'index.json.lock'), fn);
+  }
+
   /** Finds an image by reference (any form Docker accepts), digest or unique digest prefix. */
   async resolve(refOrDigest: string): Promise<StoreImage> {
     const images = await this.images();

@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { EngineError } from '../errors';
@@ -25,13 +23,30 @@ export async function applyLayer(root: string, input: Readable, options: { gzip?
   const asRoot = process.getuid?.() === 0;
   const extract = tar.extract();
   const source = options.gzip ? input.pipe(createGunzip()) : input;
-  input.on('error', (e) => extract.destroy(e));
-  source.on('error', (e) => extract.destroy(e));
+  // The first failure of the input (a truncated gzip, a read error) is the one worth reporting.
+  let streamError: Error | undefined;
+  const fail = (e: Error) => {
+    streamError ??= e;
+    extract.destroy(e);
+  };
+  input.on('error', fail);
+  source.on('error', fail);
   source.pipe(extract as unknown as NodeJS.WritableStream);
   const skipped: string[] = [];
   // Folder times are set last: adding children would change them again.
   const dirTimes: [string, Date][] = [];
   for await (const entry of extract) {
+    try {
+      await applyEntry(entry);
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      throw new EngineError('UNSUPPORTED', `layer entry "${entry.header.name}": ${(streamError ?? (e as Error)).message}`, { cause: e });
+    }
+  }
+  for (const [dir, time] of dirTimes.reverse()) await fs.utimes(dir, time, time).catch(() => undefined);
+  return { skipped };
+
+  async function applyEntry(entry: { header: tar.Header; resume(): unknown } & AsyncIterable<unknown>): Promise<void> {
     const h = entry.header;
     const imagePath = cleanMemberPath(h.name);
     if (imagePath === undefined) {
@@ -40,14 +55,14 @@ export async function applyLayer(root: string, input: Readable, options: { gzip?
     }
     if (imagePath === '/') {
       entry.resume();
-      continue;
+      return;
     }
     const wh = parseWhiteout(imagePath);
     if (wh) {
       entry.resume();
       if (wh.kind === 'opaque') await emptyDir(secureJoin(root, wh.dir));
       else await fs.rm(secureJoin(root, wh.target, false), { recursive: true, force: true });
-      continue;
+      return;
     }
     const parent = secureJoin(root, path.posix.dirname(imagePath));
     await fs.mkdir(parent, { recursive: true });
@@ -67,7 +82,7 @@ export async function applyLayer(root: string, input: Readable, options: { gzip?
       case 'file':
       case 'contiguous-file':
         if (existing) await fs.rm(dest, { recursive: true, force: true });
-        await pipeline(entry, createWriteStream(dest, { flags: 'wx', mode: 0o600 }));
+        await writeEntry(entry, dest);
         await own(dest, h, asRoot);
         await fs.chmod(dest, mode);
         await fs.utimes(dest, mtime, mtime);
@@ -93,8 +108,17 @@ export async function applyLayer(root: string, input: Readable, options: { gzip?
         entry.resume();
     }
   }
-  for (const [dir, time] of dirTimes.reverse()) await fs.utimes(dir, time, time).catch(() => undefined);
-  return { skipped };
+}
+
+// Reads the entry with its own iterator (streamx errors, such as a truncated tar, surface here;
+// Node's pipeline would wait forever for them).
+async function writeEntry(entry: AsyncIterable<unknown>, dest: string): Promise<void> {
+  const handle = await fs.open(dest, 'wx', 0o600);
+  try {
+    for await (const chunk of entry) await handle.write(chunk as Uint8Array);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function own(file: string, h: tar.Header, asRoot: boolean): Promise<void> {

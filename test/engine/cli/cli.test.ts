@@ -96,3 +96,23 @@ test('build --output, --iidfile, --metadata-file and --progress json', (t) => {
   assert.ok(fs.statSync(path.join(out, 'image.tar')).size > 3072);
   assert.equal(cli(['build', '-o', 'type=zip,dest=x', example('hello')]).code, 2);
 });
+
+test('store commands: save, load, tag, rm, prune, store verify', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const a = tempDir();
+  const b = tempDir();
+  const tar = path.join(tempDir(), 'x.tar');
+  assert.equal(cli(['build', '-q', '-t', 'app:1', example('hello')], a).code, 0);
+  assert.equal(cli(['save', '-o', tar, 'app:1'], a).code, 0);
+  const loaded = cli(['load', '-i', tar], b);
+  assert.equal(loaded.code, 0, loaded.err);
+  assert.equal(loaded.out.trim(), 'Loaded image: app:1');
+  assert.equal(cli(['tag', 'app:1', 'app:2'], b).code, 0);
+  assert.match(cli(['images'], b).out, /app:1[\s\S]*app:2/);
+  assert.equal(cli(['rm', 'app:1', 'app:2'], b).code, 0);
+  assert.equal(cli(['rm', 'app:3'], b).code, 1);
+  assert.match(cli(['prune', '--grace', '0'], b).out, /Removed 3 blob\(s\)/);
+  const verify = cli(['store', 'verify'], b);
+  assert.equal(verify.code, 0);
+  assert.match(verify.out, /0 blob\(s\) checked, 0 problem\(s\)/);
+});

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { contextWith, tempDir } from '../helpers/fixtures';
+import { projectRoot } from '../helpers/paths';
+
+const cli = path.join(projectRoot(), 'dist', 'cli.js');
+
+test('kill -9 a build at random points 20 times: the store always verifies and the next build succeeds', async (t) => {
+  if (!fs.existsSync(cli)) return t.skip('dist/cli.js is missing: run npm run build');
+  const files: Record<string, string> = { Dockerfile: 'FROM scratch\nCOPY a /a/\nCOPY b /b/\nENV X=1\nCOPY c /c/\n' };
+  for (let i = 0; i < 300; i++) files[`${'abc'[i % 3]}/f${i}`] = 'x'.repeat(20_000 + i);
+  const ctx = contextWith(files);
+  const store = tempDir();
+  for (let i = 0; i < 20; i++) {
+    // Each round changes a file so the cache does not make the build instant.
+    fs.writeFileSync(path.join(ctx, 'c', 'round'), String(i));
+    const child = spawn(process.execPath, [cli, 'build', '-q', '-t', 'crash', '--store', store, ctx], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    await sleep(20 + Math.floor(Math.random() * 250));
+    child.kill('SIGKILL');
+    await exited;
+    const verify = spawnSync(process.execPath, [cli, 'store', 'verify', '--store', store], { encoding: 'utf8' });
+    assert.equal(verify.status, 0, `round ${i}: ${verify.stdout}${verify.stderr}`);
+  }
+  const last = spawnSync(process.execPath, [cli, 'build', '-q', '-t', 'crash', '--store', store, ctx], { encoding: 'utf8' });
+  assert.equal(last.status, 0, last.stderr);
+  assert.equal(spawnSync(process.execPath, [cli, 'store', 'verify', '--store', store]).status, 0);
+});
