@@ -67,7 +67,7 @@ connection.onDidChangeWatchedFiles(() => {
   validator.revalidateAll();
 });
 
-connection.onCodeAction((params) => fixesToCodeActions(params.textDocument.uri, params.context.diagnostics));
+connection.onCodeAction((params) => fixesToCodeActions(params.textDocument.uri, documents.get(params.textDocument.uri)?.getText() ?? '', params.context.diagnostics));
 
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.

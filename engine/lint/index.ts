@@ -3,6 +3,7 @@ import type { Dockerfile } from '../dockerfile/types';
 import { executeBitRule } from './rules/execute-bit';
 import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
+import { suppressionFilter } from './suppression';
 import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptions, type Rule } from './types';
 
 /** Parse errors: what `docker build` rejects before building. */
@@ -51,5 +52,6 @@ export function lint(request: LintRequest): Finding[] {
       });
     }
   }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const keep = suppressionFilter(request.dockerfile, RULES);
+  return findings.filter(keep).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -51,8 +51,10 @@ test('the real server publishes the execute-bit diagnostic for examples/hello, w
       range: d.range,
       context: { diagnostics: [d] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.kind), ['quickfix', 'quickfix']);
+    assert.deepEqual(actions.map((a) => a.kind), ['quickfix', 'quickfix', 'quickfix']);
     assert.ok(actions.every((a) => a.edit?.changes?.[uri]?.length));
+    const ignore = actions.find((a) => a.title === 'Ignore LW2001 for this instruction')!;
+    assert.deepEqual(ignore.edit!.changes![uri], [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '# hadolint ignore=LW2001\n' }]);
     // Typing the fix clears the diagnostic.
     const fixed = text.replace('COPY hello.txt while.sh /', 'COPY --chmod=755 hello.txt while.sh /');
     s.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
