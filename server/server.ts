@@ -13,6 +13,7 @@ import { defaultStoreDir, Store } from '../engine/image/store';
 import { runBuild } from './builds';
 import { Requests, type BuildParams, type InspectParams, type ServerSettings } from './protocol';
 import { fixesToCodeActions } from './service/code-actions';
+import { definitionAt, hoverAt } from './service/navigation';
 import { Validator } from './validation';
 
 // The server speaks LSP over whatever transport it was started with (--stdio, --node-ipc).
@@ -40,6 +41,8 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      hoverProvider: true,
+      definitionProvider: true,
     },
     serverInfo: { name: 'layerwise' },
   };
@@ -68,6 +71,16 @@ connection.onDidChangeWatchedFiles(() => {
 });
 
 connection.onCodeAction((params) => fixesToCodeActions(params.textDocument.uri, documents.get(params.textDocument.uri)?.getText() ?? '', params.context.diagnostics));
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? hoverAt(doc.getText(), params.position) : null;
+});
+
+connection.onDefinition((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? definitionAt(params.textDocument.uri, doc.getText(), params.position) : null;
+});
 
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.

@@ -1,0 +1,21 @@
+/** One line per instruction for hover, after Docker's reference. */
+export const INSTRUCTION_DOCS: Record<string, string> = {
+  FROM: 'Starts a build stage from a base image (or `scratch`, or an earlier stage). `FROM [--platform=P] image[:tag|@digest] [AS name]`.',
+  RUN: 'Runs a command in a new layer: shell form (`/bin/sh -c`) or exec form (JSON). Each RUN adds a layer.',
+  CMD: 'The default command (or default arguments to ENTRYPOINT) when the container starts. Only the last CMD counts.',
+  LABEL: 'Adds key=value metadata to the image config.',
+  MAINTAINER: 'Deprecated: sets the author field. Use `LABEL org.opencontainers.image.authors=...`.',
+  EXPOSE: 'Documents the ports the container listens on (`80`, `53/udp`, `8000-8002`); it does not publish them.',
+  ENV: 'Sets environment variables for later instructions and for the container.',
+  ADD: 'Copies files into a new layer; also unpacks local tar archives and downloads URLs (`--checksum`). Prefer COPY for plain files.',
+  COPY: 'Copies files from the build context (or `--from` a stage or image) into a new layer. Modes are kept: scripts need the execute bit.',
+  ENTRYPOINT: 'The program the container runs; CMD supplies its default arguments. Exec form avoids a shell in between.',
+  VOLUME: 'Declares mount points: later changes to these paths in the Dockerfile are discarded at run time.',
+  USER: 'The user (and group) for later RUN, CMD and ENTRYPOINT: `name`, `uid`, `name:group`, `uid:gid`.',
+  WORKDIR: 'Sets (and creates) the working directory for later instructions; relative paths resolve against the previous WORKDIR.',
+  ARG: 'Declares a build argument (`--build-arg`), visible from here to the end of the stage; before the first FROM, only to FROM lines.',
+  ONBUILD: 'Registers an instruction to run when another build uses this image as its base.',
+  STOPSIGNAL: 'The signal `docker stop` sends to the container (default SIGTERM).',
+  HEALTHCHECK: 'How Docker tests that the container still works: `HEALTHCHECK [--interval=..] CMD ...` or `NONE`.',
+  SHELL: 'The shell for the shell form of RUN, CMD and ENTRYPOINT (JSON form only), e.g. `["/bin/bash", "-c"]`.',
+};
