@@ -9,6 +9,7 @@ export function humanSize(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  const text = unit === 0 ? String(value) : value.toPrecision(3).replace(/\.?0+$/, '');
+  // Trailing zeros go only after a decimal point ("3.10" -> "3.1", but "500" stays).
+  const text = unit === 0 ? String(value) : value.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return `${text} ${units[unit]}`;
 }

@@ -25,6 +25,20 @@ export interface FileChange {
   uid: number;
   gid: number;
   linkTarget?: string;
+  /** Seconds since the epoch, as the tar header says (absent on deletions). */
+  mtime?: number;
+  /** `sha256:` of the file's bytes, when the analysis hashed content (files only). */
+  digest?: string;
+  /**
+   * Bytes of earlier layers this change made invisible: the replaced copy (a chmod copies the
+   * whole file up), everything below a deleted or replaced folder, what an opaque folder hides.
+   * Hard-linked content counts where its last visible link goes.
+   */
+  hides?: number;
+  /** This layer's copy is what the final filesystem shows (additions and modifications only). */
+  live?: boolean;
+  /** The layer that made this copy invisible (replaced, deleted, or cleared it), when one did. */
+  hiddenBy?: number;
 }
 
 export interface LayerAnalysis {
@@ -45,6 +59,16 @@ export interface LayerAnalysis {
   files: FileChange[];
   /** Sum of the sizes of the files it adds or replaces. */
   contentSize: number;
+  /** Bytes of the uncompressed tar (equal to `size` for uncompressed layers). */
+  uncompressedSize?: number;
+  /** How the blob is compressed. */
+  compression?: 'none' | 'gzip' | 'zstd';
+  /** The layer belongs to the base (FROM) image. */
+  base?: boolean;
+  /** Bytes of file content this layer stores that the final filesystem does not show. */
+  wastedBytes?: number;
+  /** Bytes of earlier layers' content this layer made invisible (sum of its changes' `hides`). */
+  hiddenBytes?: number;
 }
 
 export interface HistoryStep {
@@ -63,6 +87,14 @@ export interface PathEvent {
   layer: number;
   kind: ChangeKind;
   size: number;
+  /** Permission bits of this copy (a chmod-only change shows here). */
+  mode?: number;
+  /** `sha256:` of this copy's bytes, when content was hashed. */
+  digest?: string;
+  /** This copy is the one the final filesystem shows. */
+  live?: boolean;
+  /** A deletion that came from a folder above: the folder deleted, cleared (opaque) or replaced. */
+  via?: string;
 }
 
 /** A node of the merged filesystem, as a container would see it. */
@@ -81,6 +113,14 @@ export interface FileNode {
   /** Every layer that wrote this path, oldest first (earlier copies are hidden bytes). */
   history: PathEvent[];
   children?: FileNode[];
+  /** `sha256:` of the visible content, when content was hashed (files and hard links). */
+  digest?: string;
+  /** Seconds since the epoch, from the visible copy's tar header. */
+  mtime?: number;
+  /** Bytes stored in some layer at this path (folders: at or below it) that are not visible. */
+  wasted?: number;
+  /** Folders: number of paths visible below it. */
+  count?: number;
 }
 
 export interface ImageAnalysis {
@@ -101,8 +141,81 @@ export interface ImageAnalysis {
   /** The merged filesystem; the root is "/". */
   tree: FileNode;
   config: ContainerConfig;
-  /** The Dockerfile our build read, when known. */
+  /** The Dockerfile our build read, or the one given to match history against. */
   dockerfile?: string;
+  /** Where the image was read from. */
+  source?: ImageSourceInfo;
+  variant?: string;
+  /** Sum of the uncompressed layer tars. */
+  uncompressedSize?: number;
+  /** Which leading layers are the base (FROM) image, and how that was decided. */
+  base?: BaseInfo;
+  /** Waste and efficiency: ours, and dive's for comparison. */
+  efficiency?: EfficiencyFigures;
+  /** Every path with bytes stored but not visible, largest first. */
+  waste?: WastedPath[];
+  /** Whether file content was hashed (FileChange.digest, FileNode.digest). */
+  contentDigests?: boolean;
+}
+
+export type ImageSourceKind = 'store' | 'docker-archive' | 'oci-archive' | 'oci-layout';
+
+export interface ImageSourceInfo {
+  kind: ImageSourceKind;
+  /** The store folder, archive file or layout folder. */
+  location: string;
+}
+
+/**
+ * The base image: its layers are the first `layers` of this image. `how` says how we know:
+ * `option` (--base), `provenance` (our build recorded it), `image` (another image we can see
+ * has exactly those layers), `dockerfile` (history matched to the Dockerfile's final stage),
+ * `first-layer` (nothing known: dive's assumption, layer 0), `none` (no layers).
+ */
+export interface BaseInfo {
+  layers: number;
+  how: 'option' | 'provenance' | 'image' | 'dockerfile' | 'first-layer' | 'none';
+  /** The base image's name, when known. */
+  ref?: string;
+}
+
+/** A path whose bytes are (partly) not visible: deleted, replaced, or under a cleared folder. */
+export interface WastedPath {
+  path: string;
+  /** Bytes of this path's copies that are not visible (hard-linked content counted once). */
+  bytes: number;
+  /** The path still exists in the final filesystem (a later copy is visible). */
+  visible: boolean;
+  copies: { layer: number; kind: ChangeKind; size: number; hiddenBy?: number }[];
+}
+
+/**
+ * Our figures count each stored byte once: `wastedBytes` is content stored in some layer and
+ * not visible at the end. dive's are computed as dive computes them (see docs/analysis.md).
+ */
+export interface EfficiencyFigures {
+  /** Bytes of file content stored across all layers (hard-linked content once). */
+  storedBytes: number;
+  /** Bytes of file content the final filesystem shows. */
+  visibleBytes: number;
+  wastedBytes: number;
+  /** visibleBytes / storedBytes (1 when nothing is stored). */
+  efficiency: number;
+  /** Content stored by layers after the base. */
+  userSizeBytes: number;
+  /** Waste in layers after the base. */
+  userWastedBytes: number;
+  /** userWastedBytes / userSizeBytes (0 when the user layers store nothing). */
+  userWastedPercent: number;
+  /** Base-layer bytes hidden by layers after the base (rm of base files, chmod copy-ups). */
+  baseBytesHiddenByUser: number;
+  dive: {
+    efficiency: number;
+    wastedBytes: number;
+    userSizeBytes: number;
+    /** null when dive divides by zero (no bytes after layer 0). */
+    userWastedPercent: number | null;
+  };
 }
 
 /** The result of a build: what was built, and how long it took. */

@@ -3,6 +3,8 @@ import { BUILD_HELP, buildCommand } from './commands/build';
 import { imagesCommand } from './commands/images';
 import { INSPECT_HELP, inspectCommand } from './commands/inspect';
 import { LINT_HELP, lintCommand } from './commands/lint';
+import { PULL_HELP, pullCommand } from './commands/pull';
+import { PUSH_HELP, pushCommand } from './commands/push';
 import { SAVE_HELP, saveCommand } from './commands/save';
 import { LOAD_HELP, loadCommand, pruneCommand, rmCommand, storeCommand, tagCommand } from './commands/store-commands';
 
@@ -12,8 +14,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   lint: { run: lintCommand, help: LINT_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
+  diff: { run: (argv) => import('./commands/diff.js').then((m) => m.diffCommand(argv)), help: 'layerwise diff [--json] [--no-digests] [--platform OS/ARCH] [--max-lines N] [--store DIR] IMAGE_A IMAGE_B\n\nFiles added, removed and changed (with sizes and what changed) from image A to image B, and the layers\nthey do not share. Images are named as for inspect (store, docker-archive, OCI archive, OCI layout).\n--no-digests compares content by size and mtime instead of hashing. Exit 0: same files; 1: they differ.' },
   images: { run: imagesCommand, help: 'layerwise images [--json] [--store DIR]\n\nLists the images in the local store.' },
   save: { run: saveCommand, help: SAVE_HELP },
+  pull: { run: pullCommand, help: PULL_HELP },
+  push: { run: pushCommand, help: PUSH_HELP },
   load: { run: loadCommand, help: LOAD_HELP },
   tag: { run: tagCommand, help: 'layerwise tag SOURCE TARGET [--store DIR]\n\nGives an image of the store another name.' },
   rm: { run: rmCommand, help: 'layerwise rm REF... [--store DIR]\n\nRemoves tags; run prune to free the blobs.' },
@@ -28,8 +33,11 @@ Usage: layerwise COMMAND [options]
   lint      lint Dockerfiles (text, or hadolint-style JSON)
   build     build a Dockerfile into the local store
   inspect   layers and the file tree of an image, with provenance
+  diff      files and layers that differ between two images
   images    list the store's images
   save      write images as a docker-archive (docker load) tar
+  pull      pull an image from a registry into the local store
+  push      push an image of the local store to a registry
   load      import docker save output, an oci-archive or an OCI layout
   tag       name an image again
   rm        remove tags

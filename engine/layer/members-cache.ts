@@ -60,7 +60,7 @@ export async function layerMembers(store: Store, layer: Descriptor): Promise<Tar
     return hit;
   }
   const members: TarMember[] = [];
-  for await (const m of readLayerHeaders(store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') })) members.push(m);
+  for await (const m of readLayerHeaders(store.openBlob(layer.digest), { mediaType: layer.mediaType })) members.push(m);
   remember(layer.digest, members);
   save(store, layer.digest, members);
   return members;

@@ -1,5 +1,5 @@
 import * as tar from 'tar-stream';
-import { createGunzip } from 'node:zlib';
+import { layerDecompressor } from './compression';
 import type { Descriptor } from '../image/oci';
 import type { Store } from '../image/store';
 import { imagePath } from './entry';
@@ -11,7 +11,8 @@ import { imagePath } from './entry';
 export async function readFileFromLayer(store: Store, layer: Descriptor, file: string, maxBytes = 4 << 20): Promise<Buffer | undefined> {
   const extract = tar.extract();
   const input = store.openBlob(layer.digest);
-  const source = layer.mediaType.endsWith('gzip') ? input.pipe(createGunzip()) : input;
+  const decompress = layerDecompressor(layer.mediaType);
+  const source = decompress ? input.pipe(decompress) : input;
   source.pipe(extract as unknown as NodeJS.WritableStream);
   try {
     for await (const entry of extract) {

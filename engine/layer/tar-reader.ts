@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { layerDecompressor } from './compression';
 import * as tar from 'tar-stream';
 import { imagePath, type EntryType, type LayerEntry } from './entry';
 
@@ -15,9 +15,10 @@ const ENTRY_TYPE: Record<string, EntryType> = {
 export type TarMember = Omit<LayerEntry, 'open'>;
 
 /** Reads a layer tar's member headers in order, skipping content without buffering it. */
-export async function* readLayerHeaders(input: Readable, options: { gzip?: boolean } = {}): AsyncGenerator<TarMember> {
+export async function* readLayerHeaders(input: Readable, options: { mediaType?: string } = {}): AsyncGenerator<TarMember> {
   const extract = tar.extract();
-  const source = options.gzip ? input.pipe(createGunzip()) : input;
+  const decompress = layerDecompressor(options.mediaType ?? '');
+  const source = decompress ? input.pipe(decompress) : input;
   input.on('error', (err) => extract.destroy(err));
   source.on('error', (err) => extract.destroy(err));
   source.pipe(extract as unknown as NodeJS.WritableStream);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { applyLayer } from '../../layer/apply';
+import { layerDecompressor } from '../../layer/compression';
 import type { Descriptor } from '../../image/oci';
 import type { Store } from '../../image/store';
 import { snapshot, type Snapshot } from './snapshot';
@@ -29,7 +30,9 @@ export class Rootfs {
 
   /** Stacks one more layer from the store. */
   async apply(store: Store, layer: Descriptor): Promise<void> {
-    await applyLayer(this.dir, store.openBlob(layer.digest), { gzip: layer.mediaType.endsWith('gzip') });
+    const decompress = layerDecompressor(layer.mediaType);
+    const blob = store.openBlob(layer.digest);
+    await applyLayer(this.dir, decompress ? blob.pipe(decompress) : blob);
     this.current = undefined;
   }
 
