@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { projectRoot } from '../helpers/paths';
+import { registrySkipReason, startRegistry } from '../helpers/registry';
 
 const cli = path.join(projectRoot(), 'dist', 'cli.js');
 
@@ -29,4 +30,39 @@ test('kill -9 a build at random points 20 times: the store always verifies and t
   const last = spawnSync(process.execPath, [cli, 'build', '-q', '-t', 'crash', '--store', store, ctx], { encoding: 'utf8' });
   assert.equal(last.status, 0, last.stderr);
   assert.equal(spawnSync(process.execPath, [cli, 'store', 'verify', '--store', store]).status, 0);
+});
+
+test('kill -9 a pull at random points 20 times: the store always verifies and the next pull succeeds', async (t) => {
+  if (!fs.existsSync(cli)) return t.skip('dist/cli.js is missing: run npm run build');
+  const skip = registrySkipReason();
+  if (skip) return t.skip(skip);
+  const reg = await startRegistry();
+  try {
+    // An image of a few layers with some weight, pushed by us.
+    const files: Record<string, string> = { Dockerfile: 'FROM scratch\nCOPY a /a/\nCOPY b /b/\nCOPY c /c/\n' };
+    for (let i = 0; i < 30; i++) files[`${'abc'[i % 3]}/f${i}`] = String(i).repeat(400_000);
+    const source = tempDir();
+    const ctx = contextWith(files);
+    assert.equal(spawnSync(process.execPath, [cli, 'build', '-q', '-t', 'heavy', '--store', source, ctx]).status, 0);
+    const ref = `${reg.host}/heavy:1`;
+    const pushed = spawnSync(process.execPath, [cli, 'push', '--store', source, '--progress', 'quiet', 'heavy', ref], { encoding: 'utf8' });
+    assert.equal(pushed.status, 0, pushed.stderr);
+    const store = tempDir();
+    for (let i = 0; i < 20; i++) {
+      spawnSync(process.execPath, [cli, 'rm', '--store', store, ref]);
+      spawnSync(process.execPath, [cli, 'prune', '--grace', '0', '--store', store]);
+      const child = spawn(process.execPath, [cli, 'pull', '--progress', 'quiet', '--store', store, ref], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      await sleep(20 + Math.floor(Math.random() * 250));
+      child.kill('SIGKILL');
+      await exited;
+      const verify = spawnSync(process.execPath, [cli, 'store', 'verify', '--store', store], { encoding: 'utf8' });
+      assert.equal(verify.status, 0, `round ${i}: ${verify.stdout}${verify.stderr}`);
+    }
+    const last = spawnSync(process.execPath, [cli, 'pull', '--progress', 'quiet', '--store', store, ref], { encoding: 'utf8' });
+    assert.equal(last.status, 0, last.stderr);
+    assert.equal(spawnSync(process.execPath, [cli, 'store', 'verify', '--store', store]).status, 0);
+  } finally {
+    await reg.stop();
+  }
 });
