@@ -53,5 +53,21 @@ export function lint(request: LintRequest): Finding[] {
     }
   }
   const keep = suppressionFilter(request.dockerfile, RULES);
-  return findings.filter(keep).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return applySettings(findings.filter(keep), input.options).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** Drops ignored rules and applies severity overrides; a rule is named by its ID or its name. */
+function applySettings(findings: Finding[], options: LintOptions): Finding[] {
+  if (options.ignored.length === 0 && Object.keys(options.severities).length === 0) return findings;
+  const nameOf = new Map(RULES.map((r) => [r.id, r.name]));
+  const setting = <T>(table: Record<string, T>, id: string): T | undefined => table[id] ?? table[nameOf.get(id) ?? ''];
+  const ignored = new Set(options.ignored);
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (ignored.has(f.rule) || ignored.has(nameOf.get(f.rule) ?? '')) continue;
+    const severity = setting(options.severities, f.rule);
+    if (severity === 'off') continue;
+    out.push(severity ? { ...f, severity } : f);
+  }
+  return out;
 }

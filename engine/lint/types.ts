@@ -48,9 +48,17 @@ export interface BaseImageFacts {
 export interface LintOptions {
   /** Warn when a stage has more layers than this (base included). */
   layerCountThreshold: number;
+  /** Rule IDs (or names) never reported: `.hadolint.yaml` `ignored`, the editor's settings. */
+  ignored: string[];
+  /** Per-rule severity overrides (`.hadolint.yaml` `override`, editor settings); 'off' drops the rule. */
+  severities: Record<string, Severity | 'off'>;
+  /** Registries FROM may use (hadolint DL3026); empty means any. */
+  trustedRegistries: string[];
+  /** Path of the shellcheck binary; '' means look it up on PATH; 'off' disables it. */
+  shellcheckPath: string;
 }
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20 };
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '' };
 
 export interface LintInput {
   dockerfile: Dockerfile;
