@@ -23,7 +23,7 @@ import type { StageState } from './stage-state';
 import { copyEntries, NO_FILTER, type ContextFilter, type CopySource } from './steps/copy';
 import { Rootfs } from './rootfs/rootfs';
 import { applyMetadata } from './steps/metadata';
-import { failAt, type StepContext } from './steps/step-context';
+import { failAt, metadataTime, type StepContext } from './steps/step-context';
 import { runStep, type RunResources } from './steps/run';
 import { parseMount } from './run/mounts';
 import { treeDigest } from './cache/content-digest';
@@ -84,7 +84,7 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
   const release = await acquireLease(options.store);
   try {
     const final = await run.stages();
-    const manifest = await writeImage(options.store, final, ctx.created);
+    const manifest = await writeImage(options.store, final, final.config.history.at(-1)?.created ?? ctx.created);
     await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
     const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;
     const durationMs = Date.now() - started;
@@ -174,7 +174,7 @@ class BuildRun {
         case 'WORKDIR': {
           const entries = await workdirEntries(ins, state, ctx, this.users(state));
           const text = `WORKDIR ${state.config.config.WorkingDir}`;
-          if (entries.length === 0) return this.metadataDone(state, () => state.commitMetadata(text, ctx.created, ins.range));
+          if (entries.length === 0) return this.metadataDone(state, () => state.commitMetadata(text, metadataTime(ctx, state), ins.range));
           const key = cacheKey(state.cacheKey, 'WORKDIR', text, JSON.stringify(entries.map((e) => [e.path, e.uid, e.gid])));
           return await this.layerStep(ins, state, key, async () => ({ entries, history: text }));
         }
@@ -224,7 +224,8 @@ class BuildRun {
       const members = await layerMembers(store, hit.layer);
       if (state.rootfs) await state.rootfs.apply(store, hit.layer);
       state.fs.apply(state.layers.length, members);
-      state.commitLayer(hit.layer, hit.layer.digest, hit.history, this.ctx.created, ins.range, true);
+      const created = this.ctx.clampMtime === undefined && hit.created ? hit.created : this.ctx.created;
+      state.commitLayer(hit.layer, hit.layer.digest, hit.history, created, ins.range, true);
       state.cacheKey = key;
       this.emit({ type: 'cached', step: this.step, digest: hit.layer.digest });
       return;
@@ -238,7 +239,7 @@ class BuildRun {
     state.fs.apply(state.layers.length, entries);
     state.commitLayer(layer, digest, history, this.ctx.created, ins.range);
     state.cacheKey = key;
-    await this.cache.put(key, { layer, history });
+    await this.cache.put(key, { layer, history, created: this.ctx.created });
     this.emit({ type: 'layer', step: this.step, digest, size, files: entries.length });
   }
 
@@ -399,7 +400,7 @@ function declareArgs(ins: Instruction, state: StageState, buildArgs: Record<stri
     // History shows the declared default, not the value in effect.
     parts.push(kv.value ? `${name}=${kv.value.value}` : name);
   }
-  state.commitMetadata(`ARG ${parts.join(' ')}`, ctx.created, ins.range);
+  state.commitMetadata(`ARG ${parts.join(' ')}`, metadataTime(ctx, state), ins.range);
 }
 
 // BuildKit's history text: `COPY src... dest` with expanded words (flags left out), heredocs as `<<NAME`.

@@ -27,6 +27,8 @@ export class StageState {
   rootfs: Rootfs | undefined;
   /** Cache key of everything so far (base, then each step): the parent part of the next key. */
   cacheKey = '';
+  /** Time of the newest layer (the base's included): what later metadata steps are dated, as BuildKit does. */
+  layerCreated: string | undefined;
 
   constructor(
     readonly config: ImageConfig,
@@ -35,6 +37,8 @@ export class StageState {
     escape: EscapeChar,
   ) {
     this.vars = new StageVariables(escape, () => this.config.config.Env ?? []);
+    const lastLayer = [...config.history].reverse().find((h) => !h.empty_layer);
+    this.layerCreated = lastLayer?.created ?? config.created;
   }
 
   /** Adds an empty-layer history entry for a metadata instruction. */
@@ -46,6 +50,7 @@ export class StageState {
   commitLayer(layer: Descriptor, diffId: Digest, createdBy: string, created: string, range: Range, cached = false): void {
     this.layers.push(layer);
     this.config.rootfs.diff_ids.push(diffId);
+    this.layerCreated = created;
     this.pushHistory({ created, created_by: createdBy, comment: HISTORY_COMMENT }, range, cached);
   }
 

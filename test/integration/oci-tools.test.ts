@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { build } from '../../engine/build/builder';
 import { saveDockerArchive } from '../../engine/image/docker-archive';
 import { writeOciLayout } from '../../engine/image/oci-layout-export';
-import type { ImageConfig, Manifest } from '../../engine/image/oci';
+import { exportForm } from '../../engine/image/export-form';
+import { MediaType, type ImageConfig, type Manifest } from '../../engine/image/oci';
 import { Store } from '../../engine/image/store';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { example } from '../helpers/paths';
@@ -63,7 +64,11 @@ test('with the execute bit fixed, docker sees mode 0755 in the layer', async (t)
   const tag = `layerwise-test-chmod:${process.pid}`;
   await build({ context: ctx, tag, store });
   const archive = path.join(tempDir(), 'chmod.tar');
-  await saveDockerArchive(store, [await store.resolve(tag)], archive);
+  // Exported as --output type=docker does by default: gzip layers, which docker load takes too.
+  const exported = await exportForm(store, await store.resolve(tag), 'gzip');
+  const layers = (await store.readJSON<Manifest>(exported.descriptor.digest)).layers;
+  assert.deepEqual(layers.map((l) => l.mediaType), [MediaType.ociLayerGzip]);
+  await saveDockerArchive(store, [exported], archive);
   try {
     run('docker', ['load', '-i', archive]);
     const id = run('docker', ['create', tag]).trim();
@@ -83,4 +88,15 @@ test('skopeo reads an --output type=oci folder', async (t) => {
   await writeOciLayout(store, [await store.resolve('hello')], dir);
   const info = JSON.parse(run('skopeo', ['inspect', `oci:${dir}:latest`]));
   assert.equal(info.Digest, (await store.resolve('hello')).descriptor.digest);
+  // The gzip form: skopeo sees the compressed manifest and the same config.
+  const gzDir = path.join(tempDir(), 'gz-layout');
+  const exported = await exportForm(store, await store.resolve('hello'), 'gzip');
+  await writeOciLayout(store, [exported], gzDir);
+  const gz = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${gzDir}:latest`])) as Manifest;
+  assert.equal(gz.layers[0].mediaType, MediaType.ociLayerGzip);
+  const stored = await store.readJSON<Manifest>((await store.resolve('hello')).descriptor.digest);
+  assert.equal(gz.config.digest, stored.config.digest);
+  assert.ok(gz.layers[0].size < stored.layers[0].size);
+  const copied = path.join(tempDir(), 'copied');
+  run('skopeo', ['copy', `oci:${gzDir}:latest`, `oci:${copied}:x`]);
 });

@@ -82,17 +82,17 @@ test('htpasswd (Basic): without a login a clear "requires a login"; a wrong one 
   const ref = `${basic.host}/busybox:1`;
   await source.tag(ref, (await source.resolve('busybox')).descriptor);
 
-  const anon = await layerwise(['push', '--store', source.dir, ref], { DOCKER_CONFIG: dockerConfig({}) });
+  const anon = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, ref], { DOCKER_CONFIG: dockerConfig({}) });
   assert.equal(anon.code, 1);
   assert.match(anon.err, new RegExp(`unauthorized: ${basic.host} requires a login for .*docker login ${basic.host}`));
 
   const wrongCfg = dockerConfig({ auths: { [basic.host]: { auth: b64('alice:wrong-pw-123') } } });
-  const wrong = await layerwise(['push', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: wrongCfg });
+  const wrong = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: wrongCfg });
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, new RegExp(`unauthorized: ${basic.host} rejected the login from ${path.join(wrongCfg, 'config.json').replace(/[.]/g, '\\.')}`));
   assertNoSecrets(wrong.out, wrong.err);
 
-  const good = await layerwise(['push', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: dockerConfig({ auths: { [`https://${basic.host}`]: { auth: b64(`alice:${BASIC_PASSWORD}`) } } }) });
+  const good = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: dockerConfig({ auths: { [`https://${basic.host}`]: { auth: b64(`alice:${BASIC_PASSWORD}`) } } }) });
   assert.equal(good.code, 0, good.err);
   assertNoSecrets(good.out, good.err);
 
@@ -114,13 +114,13 @@ test('bearer tokens (a token service in front of a registry with auth: token): a
   const ref = `${bearer.host}/busybox:latest`;
   await source.tag(ref, (await source.resolve('busybox')).descriptor);
 
-  const anon = await layerwise(['push', '--store', source.dir, ref], { DOCKER_CONFIG: dockerConfig({}) });
+  const anon = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, ref], { DOCKER_CONFIG: dockerConfig({}) });
   assert.equal(anon.code, 1);
   assert.match(anon.err, new RegExp(`unauthorized: ${bearer.host} requires a login for upload of sha256:\\w+ to busybox: UNAUTHORIZED`));
 
   const login = dockerConfig({ auths: { [bearer.host]: { auth: b64(`alice:${TOKEN_PASSWORD}`) } } });
   const before = tokens.requests.length;
-  const pushed = await layerwise(['push', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: login });
+  const pushed = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, '--progress', 'json', ref], { DOCKER_CONFIG: login });
   assert.equal(pushed.code, 0, pushed.err);
   assertNoSecrets(pushed.out, pushed.err);
   const asked = tokens.requests.slice(before);
@@ -136,7 +136,7 @@ test('bearer tokens (a token service in front of a registry with auth: token): a
 
   // A push to another repository mounts the blobs from busybox (the store knows they are there).
   const events: RegistryEvent[] = [];
-  const copy = await layerwise(['push', '--store', store.dir, '--progress', 'json', ref, `${bearer.host}/team/copy:1`], { DOCKER_CONFIG: login });
+  const copy = await layerwise(['push', '--compression', 'uncompressed', '--store', store.dir, '--progress', 'json', ref, `${bearer.host}/team/copy:1`], { DOCKER_CONFIG: login });
   assert.equal(copy.code, 0, copy.err);
   for (const line of copy.err.split('\n').filter(Boolean)) events.push(JSON.parse(line));
   const mounted = events.filter((e) => e.type === 'blob' && e.phase === 'mounted');
@@ -158,7 +158,7 @@ test('bearer with a credential helper (credHelpers and credsStore): the helper g
   });
   const ref = `${bearer.host}/helped:1`;
   await source.tag(ref, (await source.resolve('busybox')).descriptor);
-  const viaHelper = await layerwise(['push', '--store', source.dir, '--progress', 'json', ref], env({ credHelpers: { [bearer.host]: 'test' } }, TOKEN_PASSWORD));
+  const viaHelper = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, '--progress', 'json', ref], env({ credHelpers: { [bearer.host]: 'test' } }, TOKEN_PASSWORD));
   assert.equal(viaHelper.code, 0, viaHelper.err);
   assertNoSecrets(viaHelper.out, viaHelper.err);
   assert.equal(fs.readFileSync(log, 'utf8'), `${bearer.host}\n`);
@@ -167,7 +167,7 @@ test('bearer with a credential helper (credHelpers and credsStore): the helper g
   const viaStore = await layerwise(['pull', '--store', store.dir, ref], env({ credsStore: 'test', auths: { [bearer.host]: {} } }, TOKEN_PASSWORD));
   assert.equal(viaStore.code, 0, viaStore.err);
 
-  const wrong = await layerwise(['push', '--store', source.dir, '--progress', 'json', ref, `${bearer.host}/helped:2`], env({ credHelpers: { [bearer.host]: 'test' } }, 'wrong-pw-123'));
+  const wrong = await layerwise(['push', '--compression', 'uncompressed', '--store', source.dir, '--progress', 'json', ref, `${bearer.host}/helped:2`], env({ credHelpers: { [bearer.host]: 'test' } }, 'wrong-pw-123'));
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, new RegExp(`unauthorized: the token service of ${bearer.host} \\(http://127\\.0\\.0\\.1:\\d+\\) rejected the login from credHelpers test`));
   assertNoSecrets(wrong.out, wrong.err);

@@ -8,6 +8,8 @@ import type { Store } from '../../image/store';
 export interface CachedStep {
   layer: Descriptor;
   history: string;
+  /** When the layer was first built: a cached step keeps it, so a no-op rebuild gives the same image. */
+  created?: string;
 }
 
 /** A cache key: sha256 over the parts, each length-prefixed so parts cannot run together. */

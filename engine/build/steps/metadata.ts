@@ -2,7 +2,7 @@ import type { Instruction } from '../../dockerfile/types';
 import type { HealthConfig } from '../../image/oci';
 import { goQuote } from '../../dockerfile/dump';
 import type { StageState } from '../stage-state';
-import type { StepContext } from './step-context';
+import { metadataTime, type StepContext } from './step-context';
 
 /**
  * Instructions that only change the image config. Each writes the config field and the
@@ -10,7 +10,7 @@ import type { StepContext } from './step-context';
  */
 export function applyMetadata(ins: Instruction, state: StageState, ctx: StepContext): void {
   const cfg = state.config.config;
-  const commit = (text: string) => state.commitMetadata(text, ctx.created, ins.range);
+  const commit = (text: string) => state.commitMetadata(text, metadataTime(ctx, state), ins.range);
   switch (ins.keyword) {
     case 'ENV': {
       const pairs = ins.keyValues.map((kv) => [state.vars.word(kv.key.value), state.vars.word(kv.value?.value ?? '')] as const);

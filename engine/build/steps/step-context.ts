@@ -18,6 +18,14 @@ export interface StepContext {
   fail(ins: Instruction, message: string, cause?: unknown): EngineError;
 }
 
+/**
+ * The time a metadata step is dated: the stage's newest layer's (so a rebuild from cache gives the
+ * same image digest, as with BuildKit), or the build's time when pinned by SOURCE_DATE_EPOCH.
+ */
+export function metadataTime(ctx: StepContext, state: { layerCreated: string | undefined }): string {
+  return ctx.clampMtime === undefined && state.layerCreated ? state.layerCreated : ctx.created;
+}
+
 /** Makes the `fail` helper for a Dockerfile. */
 export function failAt(dockerfile: string): StepContext['fail'] {
   return (ins, message, cause) =>

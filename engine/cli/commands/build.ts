@@ -8,6 +8,7 @@ import { EngineError } from '../../errors';
 import { shortDigest } from '../../image/digest';
 import { saveDockerArchive } from '../../image/docker-archive';
 import type { Manifest } from '../../image/oci';
+import { exportForm, parseExportCompression, type ExportCompression } from '../../image/export-form';
 import { writeOciLayout } from '../../image/oci-layout-export';
 import type { Store, StoreImage } from '../../image/store';
 import { keyValues, openStore, parseCommand, STORE_OPTION } from '../args';
@@ -22,7 +23,8 @@ Builds the Dockerfile into the local image store (an OCI image layout), without 
   --target STAGE           build up to this stage
   --no-cache               run every step again (results are still cached)
   -o, --output SPEC        also write the image out: type=oci,dest=DIR|FILE.tar
-                           or type=docker,dest=FILE.tar (docker load -i FILE.tar)
+                           or type=docker,dest=FILE.tar (docker load -i FILE.tar); layers are
+                           gzipped (once; the store remembers), compression=uncompressed keeps them
   --iidfile FILE           write the image ID (config digest) to FILE
   --metadata-file FILE     write the build's digests and name to FILE as JSON
   --progress MODE          auto | plain | json (one event per line) | quiet
@@ -113,6 +115,7 @@ function parseSsh(spec: string | undefined): string | undefined {
 interface Output {
   type: 'oci' | 'docker';
   dest: string;
+  compression: ExportCompression;
 }
 
 /** `type=oci,dest=out.tar` as buildx spells it. */
@@ -122,21 +125,31 @@ function parseOutput(spec: string): Output {
   if (type !== 'oci' && type !== 'docker') throw new EngineError('USAGE', `--output type must be oci or docker, not ${type ?? '(missing)'} in "${spec}"`);
   if (!fields.dest) throw new EngineError('USAGE', `--output needs dest=PATH in "${spec}"`);
   if (type === 'docker' && !fields.dest.endsWith('.tar')) throw new EngineError('USAGE', `--output type=docker writes a tar: dest must end in .tar ("${spec}")`);
-  return { type, dest: path.resolve(fields.dest) };
+  let compression: ExportCompression;
+  try {
+    compression = parseExportCompression(fields.compression, `--output "${spec}"`);
+  } catch (e) {
+    throw new EngineError('USAGE', (e as Error).message);
+  }
+  return { type, dest: path.resolve(fields.dest), compression };
 }
 
 async function writeOutputs(store: Store, built: BuiltImage, outputs: Output[], iidfile: string | undefined, metadataFile: string | undefined): Promise<void> {
   if (outputs.length === 0 && !iidfile && !metadataFile) return;
   const image: StoreImage = built.ref ? await store.resolve(built.ref) : { ref: `docker.io/library/layerwise-build:${shortDigest(built.manifest.digest)}`, descriptor: built.manifest };
   const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
+  // The metadata names what was exported, as BuildKit's does: the first output's (gzip) manifest.
+  let exported: StoreImage | undefined;
   for (const out of outputs) {
-    if (out.type === 'oci' && !out.dest.endsWith('.tar')) await writeOciLayout(store, [image], out.dest);
+    const form = await exportForm(store, image, out.compression);
+    exported ??= form;
+    if (out.type === 'oci' && !out.dest.endsWith('.tar')) await writeOciLayout(store, [form], out.dest);
     // One tar serves both: docker load reads its manifest.json, OCI tools its index.json.
-    else await saveDockerArchive(store, [image], out.dest);
+    else await saveDockerArchive(store, [form], out.dest);
   }
   if (iidfile) await fs.writeFile(iidfile, manifest.config.digest);
   if (metadataFile) {
-    const meta = { 'containerimage.digest': image.descriptor.digest, 'containerimage.config.digest': manifest.config.digest, ...(built.ref ? { 'image.name': built.ref } : {}) };
+    const meta = { 'containerimage.digest': (exported ?? image).descriptor.digest, 'containerimage.config.digest': manifest.config.digest, ...(built.ref ? { 'image.name': built.ref } : {}) };
     await fs.writeFile(metadataFile, JSON.stringify(meta, null, 2) + '\n');
   }
 }

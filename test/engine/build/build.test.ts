@@ -184,6 +184,24 @@ test('the step cache: a rebuild reuses every layer, a changed file rebuilds from
   assert.deepEqual((await events({ noCache: true })).seen, ['layer', 'layer']);
 });
 
+test('a rebuild from cache without SOURCE_DATE_EPOCH gives the same image; a changed step dates itself and what follows', async () => {
+  const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\nENV X=1\nCOPY b.txt /\nCMD ["/a.txt"]\n', 'a.txt': 'a', 'b.txt': 'b' });
+  const store = await Store.open(tempDir());
+  const config = async (digest: string) => store.readJSON<ImageConfig>((await store.readJSON<Manifest>(digest as `sha256:${string}`)).config.digest);
+  const first = await build({ context: ctx, store });
+  await new Promise((r) => setTimeout(r, 1100));
+  const again = await build({ context: ctx, store });
+  assert.equal(again.image.digest, first.image.digest);
+  fs.writeFileSync(path.join(ctx, 'b.txt'), 'B!');
+  const changed = await build({ context: ctx, store });
+  const [before, after] = [await config(first.image.digest), await config(changed.image.digest)];
+  assert.equal(after.history[0].created, before.history[0].created, 'the cached COPY keeps its time');
+  assert.equal(after.history[1].created, before.history[1].created, 'ENV after it is dated like it');
+  assert.ok(after.history[2].created! > before.history[2].created!, 'the rebuilt COPY is dated now');
+  assert.equal(after.history[3].created, after.history[2].created, 'CMD follows the newest layer');
+  assert.equal(after.created, after.history[3].created);
+});
+
 test('ADD of a URL from a local HTTP server: mode 0600, Last-Modified time, --checksum verified', async () => {
   const { createServer } = await import('node:http');
   const { createHash } = await import('node:crypto');

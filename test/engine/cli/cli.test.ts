@@ -78,6 +78,7 @@ test('build --output, --iidfile, --metadata-file and --progress json', (t) => {
     'build', '-t', 'out:1', '--progress', 'json',
     '-o', `type=oci,dest=${path.join(out, 'layout')}`,
     '-o', `type=docker,dest=${path.join(out, 'image.tar')}`,
+    '-o', `type=oci,dest=${path.join(out, 'plain')},compression=uncompressed`,
     '--iidfile', path.join(out, 'iid'),
     '--metadata-file', path.join(out, 'meta.json'),
     example('hello'),
@@ -87,10 +88,19 @@ test('build --output, --iidfile, --metadata-file and --progress json', (t) => {
   assert.deepEqual([events[0].type, events.at(-1).type], ['start', 'done']);
   const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8'));
   assert.equal(meta['image.name'], 'docker.io/library/out:1');
-  assert.equal(events.at(-1).digest, meta['containerimage.digest']);
   assert.equal(fs.readFileSync(path.join(out, 'iid'), 'utf8'), meta['containerimage.config.digest']);
   const index = JSON.parse(fs.readFileSync(path.join(out, 'layout', 'index.json'), 'utf8'));
+  const blob = (dir: string, digest: string) => JSON.parse(fs.readFileSync(path.join(out, dir, 'blobs', 'sha256', digest.slice(7)), 'utf8'));
+  // Exported layers are gzipped (the metadata names that manifest); uncompressed ones are the store's own.
+  const gzManifest = blob('layout', index.manifests[0].digest);
+  assert.equal(gzManifest.layers[0].mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
+  assert.equal(gzManifest.config.digest, meta['containerimage.config.digest']);
   assert.equal(index.manifests[0].digest, meta['containerimage.digest']);
+  assert.notEqual(index.manifests[0].digest, events.at(-1).digest);
+  const plain = JSON.parse(fs.readFileSync(path.join(out, 'plain', 'index.json'), 'utf8'));
+  assert.equal(plain.manifests[0].digest, events.at(-1).digest);
+  assert.equal(blob('plain', plain.manifests[0].digest).layers[0].mediaType, 'application/vnd.oci.image.layer.v1.tar');
+  assert.equal(cli(['build', '-o', `type=oci,dest=${path.join(out, 'z')},compression=zip`, example('hello')]).code, 2);
   const configBlob = path.join(out, 'layout', 'blobs', 'sha256', meta['containerimage.config.digest'].slice(7));
   assert.equal(JSON.parse(fs.readFileSync(configBlob, 'utf8')).config.Entrypoint[0], '/while.sh');
   assert.ok(fs.statSync(path.join(out, 'image.tar')).size > 3072);
