@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { CiVerdict } from '../../analyze/ci';
-import type { FileNode, ImageAnalysis, LayerAnalysis } from '../../analyze/model';
+import type { FileNode, ImageAnalysis, LayerAnalysis, LayerGroup } from '../../analyze/model';
+import { shortDigest } from '../../image/digest';
 import { humanSize } from '../../analyze/format';
 
 export interface InspectTextOptions {
@@ -27,7 +28,14 @@ export function inspectToText(image: ImageAnalysis, options: InspectTextOptions 
     l.instruction || '(no history)',
     sourceText(l, image),
   ]);
-  lines.push(...table([['#', 'SIZE', 'STORED', 'FILES', 'WASTED', 'INSTRUCTION', 'SOURCE'], ...rows]));
+  const rendered = table([['#', 'SIZE', 'STORED', 'FILES', 'WASTED', 'INSTRUCTION', 'SOURCE'], ...rows]);
+  lines.push(rendered[0]);
+  const groups = image.groups ?? [];
+  for (const [i, row] of rendered.slice(1).entries()) {
+    const group = groups.find((g) => g.first === i);
+    if (group) lines.push(groupLine(group));
+    lines.push(row);
+  }
   const waste = image.waste ?? [];
   if (waste.length > 0) {
     const max = options.wasteLines ?? 20;
@@ -68,6 +76,14 @@ export function summaryLines(image: ImageAnalysis): string[] {
     out.push(`base image: ${span}${b.ref ? ` (${b.ref})` : ''} — ${how[b.how]}`);
   }
   return out;
+}
+
+/** The heading of a layer group: whose layers they are, their sizes and waste. */
+export function groupLine(g: LayerGroup): string {
+  const span = g.layers === 1 ? `layer ${g.first}` : `layers ${g.first}-${g.first + g.layers - 1}`;
+  const who = g.kind === 'base' ? `BASE ${g.ref ?? '(unnamed)'}${g.digest ? ` ${shortDigest(g.digest)}` : ''}` : 'OWN (added by the Dockerfile)';
+  const hidden = g.hiddenByOwn ? `; ${humanSize(g.hiddenByOwn)} of it hidden by own layers` : '';
+  return `  ${who}: ${span}, ${humanSize(g.contentSize)} of files, ${humanSize(g.size)} stored, ${humanSize(g.wastedBytes)} wasted${hidden}`;
 }
 
 function copyText(c: { layer: number; kind: string; size: number; hiddenBy?: number }): string {
