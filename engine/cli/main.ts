@@ -1,6 +1,6 @@
 import { EngineError } from '../errors';
 import { BUILD_HELP, buildCommand } from './commands/build';
-import { imagesCommand } from './commands/images';
+import { IMAGES_HELP, imagesCommand } from './commands/images';
 import { INSPECT_HELP, inspectCommand } from './commands/inspect';
 import { LINT_HELP, lintCommand } from './commands/lint';
 import { PULL_HELP, pullCommand } from './commands/pull';
@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   build: { run: buildCommand, help: BUILD_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   diff: { run: (argv) => import('./commands/diff.js').then((m) => m.diffCommand(argv)), help: 'layerwise diff [--json] [--no-digests] [--platform OS/ARCH] [--max-lines N] [--store DIR] IMAGE_A IMAGE_B\n\nFiles added, removed and changed (with sizes and what changed) from image A to image B, and the layers\nthey do not share. Images are named as for inspect (store, docker-archive, OCI archive, OCI layout).\n--no-digests compares content by size and mtime instead of hashing. Exit 0: same files; 1: they differ.' },
-  images: { run: imagesCommand, help: 'layerwise images [--json] [--store DIR]\n\nLists the images in the local store.' },
+  images: { run: imagesCommand, help: IMAGES_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
   pull: { run: pullCommand, help: PULL_HELP },
   push: { run: pushCommand, help: PUSH_HELP },
