@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BuildResult } from '../server/protocol';
+import type { BuildResult, ContainerRun, ImageAnalysis } from '../server/protocol';
 import { buildImage, type BuildCommandArgs } from './build-command';
 import { startLanguageClient } from './language-client';
 import { LayersView } from './layers-view';
+import { runImage, type RunCommandArgs } from './run-command';
 import { revealRange, type Location } from './reveal';
 
 /** What the extension offers to tests and other extensions. */
@@ -37,9 +38,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     treeView,
     vscode.commands.registerCommand('layerwise.buildImage', (args?: BuildCommandArgs | vscode.Uri) => (args instanceof vscode.Uri ? buildImage(deps, undefined, args) : buildImage(deps, args))),
     vscode.commands.registerCommand('layerwise.refreshLayers', () => layersView.refresh()),
+    ...registerRunImage(deps.client, layersView),
     vscode.commands.registerCommand('layerwise.revealInstruction', (location: Location) => revealRange(location)),
   );
   return { layersView, client: () => started, lastBuild: () => lastBuild };
+}
+
+// "Layerwise: Run Image", with its own terminal-like output channel.
+function registerRunImage(client: () => Promise<LanguageClient>, layersView: LayersView): vscode.Disposable[] {
+  const output = vscode.window.createOutputChannel('Layerwise: Container');
+  const deps = { client, output, current: () => layersView.current?.ref ?? layersView.current?.digest, onRun: (r: { image: ImageAnalysis; run: ContainerRun }) => layersView.show(r.image, r.run) };
+  return [output, vscode.commands.registerCommand('layerwise.runImage', (args?: RunCommandArgs) => runImage(deps, args && typeof args.ref === 'string' ? args : undefined))];
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -2,7 +2,7 @@ import { EngineError } from '../../errors';
 import { runContainer } from '../../container/run-container';
 import { StartError } from '../../container/preflight';
 import { openStore, parseCommand, STORE_OPTION } from '../args';
-import { containerChangesText, endLine } from '../format/container-text';
+import { containerChangesText, endLine } from '../../container/format';
 import { writeStdout } from './inspect';
 
 export const RUN_HELP = `layerwise run [options] IMAGE [-- COMMAND [ARG...]]

@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import type { CiVerdict } from '../../analyze/ci';
 import type { FileNode, ImageAnalysis, LayerAnalysis, LayerGroup } from '../../analyze/model';
 import { shortDigest } from '../../image/digest';
-import { humanSize } from '../../analyze/format';
+import { humanSize, table } from '../../analyze/format';
+
+export { table };
 
 export interface InspectTextOptions {
   /** Folder levels of the file tree to print (Infinity: all; 0: none). */
@@ -117,10 +119,7 @@ function mode(node: FileNode): string {
   return node.mode.toString(8).padStart(4, '0');
 }
 
-export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
-}
+
 
 /** `--ci` as dive prints it: the inefficient files, each rule's verdict, the tally. */
 export function ciToText(image: ImageAnalysis, verdict: CiVerdict, maxFiles = 20): string {

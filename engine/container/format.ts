@@ -1,7 +1,6 @@
-import { humanSize } from '../../analyze/format';
-import { shortDigest } from '../../image/digest';
-import type { ContainerChange, ContainerRun } from '../../container/model';
-import { table } from './inspect-text';
+/** `layerwise run`'s report as text, shared by the CLI and the VS Code output channel (pure, no Node APIs). */
+import { humanSize, table } from '../analyze/format';
+import type { ContainerChange, ContainerRun } from './model';
 
 const LETTER = { added: 'A', modified: 'C', deleted: 'D' } as const;
 
@@ -29,7 +28,7 @@ export function containerChangesText(run: ContainerRun): string[] {
       ? `image ${run.image.name} unchanged: ${img.digest} (its blobs re-hashed)`
       : `image ${run.image.name} CHANGED: ${run.image.digest} -> ${img.digest}${img.problems.length ? `; ${img.problems.join('; ')}` : ''}`,
   );
-  if (run.committed) lines.push(`committed the writable layer as ${run.committed.ref} ${run.committed.digest} (layer ${shortDigest(run.committed.layer)})`);
+  if (run.committed) lines.push(`committed the writable layer as ${run.committed.ref} ${run.committed.digest} (layer ${run.committed.layer.slice(7, 19)})`);
   return lines;
 }
 
