@@ -28,7 +28,7 @@ export function containerChangesText(run: ContainerRun): string[] {
       ? `image ${run.image.name} unchanged: ${img.digest} (its blobs re-hashed)`
       : `image ${run.image.name} CHANGED: ${run.image.digest} -> ${img.digest}${img.problems.length ? `; ${img.problems.join('; ')}` : ''}`,
   );
-  if (run.committed) lines.push(`committed the writable layer as ${run.committed.ref} ${run.committed.digest} (layer ${run.committed.layer.slice(7, 19)})`);
+  if (run.committed) lines.push(`committed the writable layer as ${run.committed.ref.replace(/^docker\.io\/(library\/)?/, '')} ${run.committed.digest} (layer ${run.committed.layer.slice(7, 19)})`);
   return lines;
 }
 

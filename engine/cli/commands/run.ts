@@ -23,7 +23,7 @@ interpreter or ELF loader the image lacks), exiting 127 or 126 as docker run doe
   --network none|host default none
   --store DIR         image store
 
-Exit status: the container's, 0 when --timeout stopped it, 130 on Ctrl-C.`;
+Exit status: the container's, 0 when --timeout stopped it, 130 on Ctrl-C (143 SIGTERM, 129 SIGHUP).`;
 
 const OPTIONS = {
   ...STORE_OPTION,
@@ -47,9 +47,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   const network = values.network ?? 'none';
   if (network !== 'none' && network !== 'host') throw new EngineError('USAGE', `--network is none or host, not "${network}"`);
   const json = values.json;
+  // Ctrl-C, a closed terminal or kill: stop the container, still report and clean up.
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
+  let signalled: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
+    controller.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, stop);
   try {
     const { run } = await runContainer({
       store: await openStore(values.store),
@@ -68,7 +74,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
     if (json) await writeStdout(JSON.stringify(run, null, 2) + '\n');
     else await writeStdout(['', endLine(run, timeoutS), '', ...containerChangesText(run)].join('\n') + '\n');
-    if (run.stopped === 'interrupted') return 130;
+    if (run.stopped === 'interrupted') return signalled === 'SIGTERM' ? 143 : signalled === 'SIGHUP' ? 129 : 130;
     if (run.stopped === 'timeout') return 0;
     return run.exitCode;
   } catch (e) {
@@ -78,7 +84,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of signals) process.off(s, stop);
   }
 }
 
