@@ -19,7 +19,8 @@ export const imageNodeId = (image: ImageAnalysis) => `image/${image.digest}`;
 export function childrenOf(node: LayersNode): LayersNode[] {
   switch (node.kind) {
     case 'image': {
-      const groups = node.image.groups ?? [];
+      // Without a base (FROM scratch) every layer is the Dockerfile's own: no grouping needed.
+      const groups = grouped(node.image) ? node.image.groups! : [];
       const top: LayersNode[] = groups.length > 0 ? groups.map((group) => ({ kind: 'group', id: `${node.id}/group/${group.kind}`, image: node.image, group })) : layerNodes(node.image, node.image.layers);
       top.push({ kind: 'allFiles', id: `${node.id}/files`, image: node.image });
       if (node.run) top.push({ kind: 'container', id: `${node.id}/container`, image: node.image, run: node.run });
@@ -41,9 +42,13 @@ export function childrenOf(node: LayersNode): LayersNode[] {
 
 /** The node above a layer: its group when the image is grouped, else the image. */
 export function layerParent(image: ImageAnalysis, layer: LayerAnalysis): LayersNode {
-  const group = image.groups?.find((g) => layer.index >= g.first && layer.index < g.first + g.layers);
+  const group = grouped(image) ? image.groups!.find((g) => layer.index >= g.first && layer.index < g.first + g.layers) : undefined;
   const imageId = imageNodeId(image);
   return group ? { kind: 'group', id: `${imageId}/group/${group.kind}`, image, group } : { kind: 'image', id: imageId, image };
+}
+
+function grouped(image: ImageAnalysis): boolean {
+  return image.groups?.some((g) => g.kind === 'base') ?? false;
 }
 
 function layerNodes(image: ImageAnalysis, layers: LayerAnalysis[]): LayersNode[] {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { childrenOf, layerParent, type LayersNode } from '../../client/layers-model';
 import { splitWords } from '../../client/run-command-words';
+import { analyzeImage } from '../../engine/analyze/analyze-image';
 import { build } from '../../engine/build/builder';
 import { runContainer } from '../../engine/container/run-container';
 import { Store } from '../../engine/image/store';
@@ -42,4 +43,14 @@ test('the Layers view model: base and own groups holding their layers, All files
 
 test('the Run Image prompt splits a command line as a shell would for simple quoting', () => {
   assert.deepEqual(splitWords(`sh -c "echo 'hi there' > /x" 'a b' c\\"d`), ['sh', '-c', "echo 'hi there' > /x", 'a b', 'c\\"d']);
+});
+
+test('an image without a base (FROM scratch) lists its layers right under the image, as before', async () => {
+  const store = await Store.open(tempDir());
+  await build({ context: contextWith({ Dockerfile: 'FROM scratch\nCOPY a /a\nCOPY b /b\n', a: 'a', b: 'b' }), store, tag: 'plain:1' });
+  const image = await analyzeImage(store, 'plain:1');
+  assert.deepEqual(image.groups!.map((g) => g.kind), ['own']);
+  const root: LayersNode = { kind: 'image', id: `image/${image.digest}`, image };
+  assert.deepEqual(childrenOf(root).map(label), ['layer 0', 'layer 1', 'allFiles']);
+  assert.equal(layerParent(image, image.layers[1]).id, root.id);
 });
