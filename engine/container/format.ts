@@ -22,6 +22,7 @@ export function containerChangesText(run: ContainerRun): string[] {
   else lines.push(...table([['', 'PATH', 'SIZE', 'PROVENANCE'], ...run.changes.map((c) => [LETTER[c.kind], c.type === 'directory' ? `${c.path}/` : c.path, c.kind === 'deleted' || c.type === 'directory' ? '-' : humanSize(c.size), provenance(c)])]));
   const layers = [...new Set(run.changes.map((c) => c.fromLayer).filter((l): l is number => l !== undefined))].sort((a, b) => a - b);
   for (const l of layers) lines.push(`  layer ${l}: ${run.image.instructions[l] || '(no history)'}`);
+  if (run.volumes.length > 0) lines.push(`  (${run.volumes.join(', ')}: VOLUME${run.volumes.length === 1 ? '' : 's'}, mounted apart as Docker does; what the container wrote there is not in its writable layer)`);
   const img = run.imageAfter;
   lines.push(
     img.unchanged

@@ -45,6 +45,8 @@ export interface ContainerRun {
   command: string[];
   sandbox: 'chroot' | 'bubblewrap';
   network: 'none' | 'host';
+  /** The image's VOLUME paths: mounted as separate volumes, as Docker does, so changes there are not in the writable layer. */
+  volumes: string[];
   /** The process's exit status (137 when it was killed, as Docker reports it). */
   exitCode: number;
   /** Why it was stopped, when it did not exit by itself. */

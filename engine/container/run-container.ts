@@ -81,7 +81,10 @@ export async function runContainer(options: RunContainerOptions): Promise<RunCon
     if (!fs.existsSync(cwdAbs)) fs.mkdirSync(cwdAbs, { recursive: true, mode: 0o755 });
     preflight(rootfs.dir, argv, env, cwd, user);
     const network = options.network ?? 'none';
-    const ended = await execute(rootfs.dir, sandbox, { argv, env, cwd, uid: user.uid, gid: user.gid, network }, options);
+    // As Docker: each VOLUME is a separate (anonymous) volume seeded from the image, so what
+    // the container writes there is not in its writable layer.
+    const volumes = Object.keys(runtime.Volumes ?? {}).map((v) => path.posix.resolve('/', v));
+    const ended = await execute(rootfs.dir, sandbox, { argv, env, cwd, uid: user.uid, gid: user.gid, network }, volumes, options);
     const entries = diffSnapshots(before, rootfs.refresh(), rootfs.dir);
     const { changes, summary } = containerChanges(entries, image);
     const committed = options.commit
@@ -101,6 +104,7 @@ export async function runContainer(options: RunContainerOptions): Promise<RunCon
       command: argv,
       sandbox: sandbox.name,
       network,
+      volumes,
       exitCode: ended.exitCode,
       stopped: ended.stopped,
       durationMs: Date.now() - started,
@@ -128,7 +132,7 @@ function resolveStartUser(root: string, spec: string) {
 type Process = Pick<RunSpec, 'argv' | 'env' | 'cwd' | 'uid' | 'gid' | 'network'>;
 
 /** Runs the process until it exits, the timeout passes or the caller stops it; never throws for a stop. */
-async function execute(root: string, sandbox: Sandbox, p: Process, options: RunContainerOptions): Promise<{ exitCode: number; stopped: ContainerRun['stopped'] }> {
+async function execute(root: string, sandbox: Sandbox, p: Process, volumes: string[], options: RunContainerOptions): Promise<{ exitCode: number; stopped: ContainerRun['stopped'] }> {
   const controller = new AbortController();
   let stopped: ContainerRun['stopped'] = null;
   const stop = (why: NonNullable<ContainerRun['stopped']>) => {
@@ -145,15 +149,17 @@ async function execute(root: string, sandbox: Sandbox, p: Process, options: RunC
     const resolvConfFile = path.join(side, 'resolv.conf');
     fs.writeFileSync(hostsFile, HOSTS);
     fs.writeFileSync(resolvConfFile, p.network === 'host' ? hostResolvConf() : '');
+    const mounts = volumeMounts(root, side, volumes);
     const stubs = [
       { path: '/proc', kind: 'dir' as const },
       { path: '/dev', kind: 'dir' as const },
       { path: '/etc/hosts', kind: 'file' as const },
       { path: '/etc/resolv.conf', kind: 'file' as const },
+      ...volumes.map((v) => ({ path: v, kind: 'dir' as const })),
     ];
     options.onStart?.(p.argv);
     const exitCode = await withMountStubs(root, stubs, () =>
-      sandbox.run({ rootfs: root, ...p, hostsFile, resolvConfFile, mounts: [], signal: controller.signal, onOutput: (text, stream) => options.onOutput?.(text, stream) }),
+      sandbox.run({ rootfs: root, ...p, hostsFile, resolvConfFile, mounts, signal: controller.signal, onOutput: (text, stream) => options.onOutput?.(text, stream) }),
     );
     return { exitCode, stopped };
   } catch (e) {
@@ -165,4 +171,15 @@ async function execute(root: string, sandbox: Sandbox, p: Process, options: RunC
     options.signal?.removeEventListener('abort', onAbort);
     fs.rmSync(side, { recursive: true, force: true });
   }
+}
+
+/** A private copy of each volume's image content, bind-mounted over it (discarded with the run). */
+function volumeMounts(root: string, side: string, volumes: string[]): RunSpec['mounts'] {
+  return volumes.map((v, i) => {
+    const source = path.join(side, `volume-${i}`);
+    const inImage = secureJoin(root, v);
+    if (fs.existsSync(inImage) && fs.statSync(inImage).isDirectory()) fs.cpSync(inImage, source, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    else fs.mkdirSync(source, { mode: 0o755 });
+    return { kind: 'bind', source, target: inImage, readonly: false };
+  });
 }

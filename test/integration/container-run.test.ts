@@ -128,3 +128,17 @@ test('start failures are explained before anything runs, in Docker\'s words, wit
   const { run } = await runContainer({ store, image: 'busybox:latest', command: ['echo', 'fine'], onOutput: (text) => (out += text) });
   assert.deepEqual([run.exitCode, out], [0, 'fine\n']);
 });
+
+test('VOLUME paths are mounted apart, as Docker does: what the container writes there is not in its writable layer', async (t) => {
+  const skip = runSkipReason();
+  if (skip) return t.skip(skip);
+  const store = await Store.open(tempDir());
+  await makeBusyboxImage(store, 'busybox:latest');
+  await build({ context: contextWith({ Dockerfile: 'FROM busybox:latest\nCOPY a /data/a\nVOLUME /data\n', a: 'seed\n' }), store, tag: 'vol:1' });
+  let out = '';
+  const { run } = await runContainer({ store, image: 'vol:1', command: ['sh', '-c', 'cat /data/a; echo more >> /data/a; echo outside > /outside'], onOutput: (text) => (out += text) });
+  // The volume starts with the image's content; the change to it stays in the volume.
+  assert.equal(out, 'seed\n');
+  assert.deepEqual(run.volumes, ['/data']);
+  assert.deepEqual(run.changes.map((c) => [c.kind, c.path]), [['added', '/outside']]);
+});
