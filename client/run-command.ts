@@ -28,10 +28,10 @@ export interface RunDeps {
  * notification's Cancel) or after the chosen seconds, then shows the container's changes in the
  * Layers view. With an argument object it runs without prompting and resolves to the result.
  */
-export async function runImage(deps: RunDeps, args?: RunCommandArgs): Promise<RunResult | undefined> {
+export async function runImage(deps: RunDeps, args?: RunCommandArgs, ref?: string): Promise<RunResult | undefined> {
   const interactive = !args;
   const client = await deps.client();
-  const chosen = args ?? (await ask(client, deps.current()));
+  const chosen = args ?? (await ask(client, deps.current(), ref));
   if (!chosen) return undefined;
   const id = `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const params: RunParams = { id, ref: chosen.ref, command: chosen.command, timeoutSeconds: chosen.timeoutSeconds, commit: chosen.commit };
@@ -72,15 +72,8 @@ export async function runImage(deps: RunDeps, args?: RunCommandArgs): Promise<Ru
   }
 }
 
-async function ask(client: LanguageClient, current: string | undefined): Promise<RunCommandArgs | undefined> {
-  const { images } = await client.sendRequest<ImagesResult>(Requests.images);
-  if (images.length === 0) {
-    void vscode.window.showWarningMessage('Layerwise: the image store has no image yet; build one first');
-    return undefined;
-  }
-  const items = images.map((i) => ({ label: i.ref.replace(/^docker\.io\/(library\/)?/, ''), ref: i.ref, description: `${humanSize(i.size)} · ${humanSize(i.sharedBytes)} shared`, detail: i.digest }));
-  items.sort((a, b) => Number(b.ref === current || b.detail === current) - Number(a.ref === current || a.detail === current));
-  const pick = await vscode.window.showQuickPick(items, { title: 'Layerwise: Run Image', placeHolder: 'Image to run' });
+async function ask(client: LanguageClient, current: string | undefined, chosenRef: string | undefined): Promise<RunCommandArgs | undefined> {
+  const pick = chosenRef ? { ref: chosenRef } : await pickImage(client, current);
   if (!pick) return undefined;
   const command = await vscode.window.showInputBox({ title: 'Layerwise: Run Image', prompt: 'Command (empty: the image\'s ENTRYPOINT and CMD)', placeHolder: 'sh -c "echo hi > /tmp/x"' });
   if (command === undefined) return undefined;
@@ -92,4 +85,15 @@ async function ask(client: LanguageClient, current: string | undefined): Promise
   });
   if (timeout === undefined) return undefined;
   return { ref: pick.ref, command: command.trim() ? splitWords(command) : undefined, timeoutSeconds: timeout ? Number(timeout) : undefined };
+}
+
+async function pickImage(client: LanguageClient, current: string | undefined): Promise<{ ref: string } | undefined> {
+  const { images } = await client.sendRequest<ImagesResult>(Requests.images);
+  if (images.length === 0) {
+    void vscode.window.showWarningMessage('Layerwise: the image store has no image yet; build one first');
+    return undefined;
+  }
+  const items = images.map((i) => ({ label: i.ref.replace(/^docker\.io\/(library\/)?/, ''), ref: i.ref, description: `${humanSize(i.size)} · ${humanSize(i.sharedBytes)} shared`, detail: i.digest }));
+  items.sort((a, b) => Number(b.ref === current || b.detail === current) - Number(a.ref === current || a.detail === current));
+  return vscode.window.showQuickPick(items, { title: 'Layerwise: Run Image', placeHolder: 'Image to run' });
 }

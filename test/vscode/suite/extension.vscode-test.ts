@@ -164,6 +164,11 @@ if (inHost) suite('Layerwise in a real VS Code', function () {
     assert.ok(described.some((d) => /^f .* · M$/.test(d)), JSON.stringify(described));
     assert.ok(described.some((d) => /^etc /.test(d)), JSON.stringify(described));
     console.log(`    container changes: ${described.join(' | ')}`);
+    // The Images view: the store's totals, and per image what it shares (runme:1 and busybox share the base).
+    const imagesView = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { imagesView: LayersView }).imagesView;
+    const rows = await Promise.all(((await imagesView.getChildren()) ?? []).map(async (n) => { const item = await imagesView.getTreeItem!(n); return `${item.label} ${item.description}`; }));
+    assert.match(rows[0], /^Store .* of layers on disk · .* in image sizes$/);
+    assert.ok(rows.some((r) => /^runme:1 .* unique · .* shared$/.test(r)) && rows.some((r) => /^busybox:latest .* · 0 B unique · /.test(r)), JSON.stringify(rows));
   });
 });
 
