@@ -32,7 +32,8 @@ export function inspectToText(image: ImageAnalysis, options: InspectTextOptions 
   ]);
   const rendered = table([['#', 'SIZE', 'STORED', 'FILES', 'WASTED', 'INSTRUCTION', 'SOURCE'], ...rows]);
   lines.push(rendered[0]);
-  const groups = image.groups ?? [];
+  // Without a base (FROM scratch) every layer is the Dockerfile's own: no headings needed.
+  const groups = image.groups?.some((g) => g.kind === 'base') ? image.groups : [];
   for (const [i, row] of rendered.slice(1).entries()) {
     const group = groups.find((g) => g.first === i);
     if (group) lines.push(groupLine(group));
