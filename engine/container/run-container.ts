@@ -57,7 +57,11 @@ export interface RunContainerResult {
 export async function runContainer(options: RunContainerOptions): Promise<RunContainerResult> {
   const started = Date.now();
   const { store } = options;
-  const source = await openStoreImage(store, options.image);
+  const source = await openStoreImage(store, options.image).catch((e: unknown) => {
+    if (!(e instanceof EngineError && e.code === 'NOT_FOUND')) throw e;
+    // Only store images run (the root is unpacked from its blobs): say so, not the archive forms inspect takes.
+    throw new EngineError('NOT_FOUND', `${e.message.split('; pull or load')[0]}; build, pull or load it first`, { cause: e });
+  });
   let image: ImageAnalysis;
   try {
     image = await analyzeSource(source, { signal: options.signal });

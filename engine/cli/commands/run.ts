@@ -5,7 +5,7 @@ import { openStore, parseCommand, STORE_OPTION } from '../args';
 import { containerChangesText, endLine } from '../../container/format';
 import { writeStdout } from './inspect';
 
-export const RUN_HELP = `layerwise run [options] IMAGE [-- COMMAND [ARG...]]
+export const RUN_HELP = `layerwise run [options] IMAGE [--] [COMMAND [ARG...]]
 
 Runs an image of the store the way docker run does, without a daemon: its ENTRYPOINT and CMD (or
 COMMAND) in the same sandbox as RUN, network off, output streamed. It stops when the process
