@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BuildResult } from '../server/protocol';
+import type { BuildResult, ContainerRun, ImageAnalysis } from '../server/protocol';
 import { buildImage, type BuildCommandArgs } from './build-command';
 import { startLanguageClient } from './language-client';
 import { LayersView } from './layers-view';
+import { ImagesView, type ImagesNode } from './images-view';
+import { runImage, type RunCommandArgs } from './run-command';
 import { revealRange, type Location } from './reveal';
 
 /** What the extension offers to tests and other extensions. */
 export interface LayerwiseApi {
   layersView: LayersView;
+  imagesView: ImagesView;
   client: () => Promise<LanguageClient>;
   lastBuild: () => BuildResult | undefined;
 }
@@ -28,18 +31,48 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     onBuilt: (result: BuildResult) => {
       lastBuild = result;
       layersView.show(result.image);
+      void vscode.commands.executeCommand('layerwise.refreshImages');
     },
   };
   const treeView = vscode.window.createTreeView('layerwise.layers', { treeDataProvider: layersView, showCollapseAll: true });
+  const running = registerRunImage(deps.client, layersView);
   context.subscriptions.push(
     output,
     layersView,
     treeView,
     vscode.commands.registerCommand('layerwise.buildImage', (args?: BuildCommandArgs | vscode.Uri) => (args instanceof vscode.Uri ? buildImage(deps, undefined, args) : buildImage(deps, args))),
     vscode.commands.registerCommand('layerwise.refreshLayers', () => layersView.refresh()),
+    ...running.disposables,
     vscode.commands.registerCommand('layerwise.revealInstruction', (location: Location) => revealRange(location)),
   );
-  return { layersView, client: () => started, lastBuild: () => lastBuild };
+  return { layersView, imagesView: running.images, client: () => started, lastBuild: () => lastBuild };
+}
+
+// "Layerwise: Run Image" with its own terminal-like output channel, and the Images view.
+function registerRunImage(client: () => Promise<LanguageClient>, layersView: LayersView): { images: ImagesView; disposables: vscode.Disposable[] } {
+  const output = vscode.window.createOutputChannel('Layerwise: Container');
+  const images = new ImagesView(client);
+  const deps = {
+    client,
+    output,
+    current: () => layersView.current?.ref ?? layersView.current?.digest,
+    onRun: (r: { image: ImageAnalysis; run: ContainerRun }) => {
+      layersView.show(r.image, r.run);
+      images.refresh();
+    },
+  };
+  // From the Images view the argument is its node: ask the rest, that image chosen.
+  const run = (args?: RunCommandArgs | ImagesNode) => (args && 'kind' in args ? runImage(deps, undefined, args.kind === 'image' ? args.ref : undefined) : runImage(deps, args));
+  return {
+    images,
+    disposables: [
+      output,
+      images,
+      vscode.window.createTreeView('layerwise.images', { treeDataProvider: images }),
+      vscode.commands.registerCommand('layerwise.runImage', run),
+      vscode.commands.registerCommand('layerwise.refreshImages', () => images.refresh()),
+    ],
+  };
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { humanSize } from '../engine/analyze/format';
 import type { ImageAnalysis } from '../engine/analyze/model';
-import { childrenOf, type LayersNode } from './layers-model';
+import type { ContainerRun } from '../server/protocol';
+import { containerItem, groupItem } from './layers-items';
+import { childrenOf, imageNodeId, layerParent, type LayersNode } from './layers-model';
 
 const KIND_BADGE: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', opaque: 'D' };
 
@@ -13,11 +15,18 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   private readonly changed = new vscode.EventEmitter<LayersNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private image: ImageAnalysis | undefined;
+  private run: ContainerRun | undefined;
 
-  /** Shows an image (replacing the one shown). */
-  show(image: ImageAnalysis): void {
+  /** Shows an image (replacing the one shown), with the writable layer of a run of it when given. */
+  show(image: ImageAnalysis, run?: ContainerRun): void {
     this.image = image;
+    this.run = run;
     this.changed.fire(undefined);
+  }
+
+  /** The run whose container changes are shown. */
+  get currentRun(): ContainerRun | undefined {
+    return this.run;
   }
 
   get current(): ImageAnalysis | undefined {
@@ -29,7 +38,7 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   }
 
   getChildren(node?: LayersNode): LayersNode[] {
-    if (!node) return this.image ? [{ kind: 'image', id: `image/${this.image.digest}`, image: this.image }] : [];
+    if (!node) return this.image ? [{ kind: 'image', id: imageNodeId(this.image), image: this.image, run: this.run }] : [];
     return childrenOf(node);
   }
 
@@ -38,8 +47,11 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
       case 'image':
         return undefined;
       case 'layer':
+        return layerParent(node.image, node.layer);
+      case 'group':
       case 'allFiles':
-        return { kind: 'image', id: `image/${node.image.digest}`, image: node.image };
+      case 'container':
+        return { kind: 'image', id: imageNodeId(node.image), image: node.image, run: this.run };
       case 'file':
         return node.parent;
     }
@@ -68,6 +80,10 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
         }
         return withId(item, node);
       }
+      case 'group':
+        return withId(groupItem(node.group), node);
+      case 'container':
+        return withId(containerItem(node.run), node);
       case 'allFiles': {
         const item = new vscode.TreeItem('All files', vscode.TreeItemCollapsibleState.Collapsed);
         item.description = humanSize(node.image.tree.size);

@@ -3,8 +3,10 @@
  * client imports these types (client -> server is the allowed direction).
  */
 import type { BuildResult, ImageAnalysis } from '../engine/analyze/model';
+import type { ImageSharing, StoreSharing } from '../engine/analyze/sharing';
+import type { ContainerChange, ContainerRun } from '../engine/container/model';
 
-export type { BuildResult, ImageAnalysis };
+export type { BuildResult, ContainerChange, ContainerRun, ImageAnalysis, ImageSharing, StoreSharing };
 
 export interface BuildParams {
   /** The Dockerfile, as a file: URI. */
@@ -33,7 +35,59 @@ export interface ServerSettings {
 export const Requests = {
   build: 'layerwise/build',
   inspect: 'layerwise/inspect',
+  images: 'layerwise/images',
+  run: 'layerwise/run',
+  stopRun: 'layerwise/stopRun',
 } as const;
+
+/** Server -> client: output of a running container, as it comes. */
+export const Notifications = {
+  runOutput: 'layerwise/runOutput',
+} as const;
+
+/** `layerwise/images`: the store's images with the bytes they share, and the store's totals. */
+export interface ImagesResult {
+  images: ImageSharing[];
+  store: StoreSharing;
+}
+
+/** `layerwise/run`: run an image of the store (as `layerwise run`); the reply comes when it has stopped. */
+export interface RunParams {
+  /** Chosen by the client; names the run in output notifications and `layerwise/stopRun`. */
+  id: string;
+  /** An image reference or digest in the store. */
+  ref: string;
+  /** Replaces the image's CMD. */
+  command?: string[];
+  /** Stop the container after this many seconds. */
+  timeoutSeconds?: number;
+  /** Tag the writable layer as a new image. */
+  commit?: string;
+}
+
+export interface RunOutputParams {
+  id: string;
+  text: string;
+  stream: 'stdout' | 'stderr';
+}
+
+/** `layerwise/stopRun`: stop a run (as Ctrl-C); its reply still comes, with the changes. */
+export interface StopRunParams {
+  id: string;
+}
+
+/** The finished run, and the image analysis (with base and own groups) its provenance refers to. */
+export interface RunResult {
+  run: ContainerRun;
+  image: ImageAnalysis;
+}
+
+/** Error data of a run that could not start (Docker's explanation is the message). */
+export interface RunErrorData {
+  code: string;
+  /** docker run's exit status for it: 127 not found, 126 not runnable. */
+  exitStatus?: number;
+}
 
 /** Build failure details the client turns into "Reveal Instruction". */
 export interface BuildErrorData {

@@ -11,7 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeImage } from '../engine/analyze/analyze-image';
 import { defaultStoreDir, Store } from '../engine/image/store';
 import { runBuild } from './builds';
-import { Requests, type BuildParams, type InspectParams, type ServerSettings } from './protocol';
+import { Notifications, Requests, type BuildParams, type InspectParams, type RunParams, type ServerSettings, type StopRunParams } from './protocol';
+import { listImages, Runs } from './runs';
 import { fixesToCodeActions } from './service/code-actions';
 import { definitionAt, hoverAt } from './service/navigation';
 import { Validator } from './validation';
@@ -91,6 +92,12 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
 });
 
 connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
+
+const runs = new Runs((params) => void connection.sendNotification(Notifications.runOutput, params));
+connection.onRequest(Requests.run, async (params: RunParams) => runs.run(params, await openStore()));
+connection.onRequest(Requests.stopRun, (params: StopRunParams) => runs.stop(params.id));
+connection.onRequest(Requests.images, async () => listImages(await openStore()));
+connection.onShutdown(() => runs.stopAll());
 
 process.on('uncaughtException', (e) => connection.console.error(`layerwise: uncaught ${e.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`layerwise: unhandled ${(e as Error)?.stack ?? e}`));
