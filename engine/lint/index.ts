@@ -1,6 +1,7 @@
 import type { ContextIndex } from '../context/context-index';
 import type { Dockerfile } from '../dockerfile/types';
 import { executeBitRule } from './rules/execute-bit';
+import { HADOLINT_RULES } from './rules/hadolint';
 import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
 import { suppressionFilter } from './suppression';
@@ -10,7 +11,7 @@ import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptio
 export const SYNTAX_RULE = 'LW0001';
 
 /** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule];
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule, ...HADOLINT_RULES];
 
 export interface LintRequest {
   dockerfile: Dockerfile;

@@ -1,0 +1,114 @@
+import type { Instruction, Range, Stage } from '../../../dockerfile/types';
+import { runInfos, type LocatedCommand, type RunInfo } from '../../shell/run-scripts';
+import type { Finding, LintInput, Rule, Severity } from '../../types';
+
+/** A hadolint rule's identity: its DL code, its default severity and its message, as hadolint prints them. */
+export interface DLMeta {
+  id: string;
+  name: string;
+  severity: Severity;
+  message: string;
+}
+
+/** A place a rule found, with an optional message that replaces the rule's own (labels name the label). */
+export type Hit = Range | { range: Range; message: string };
+
+/** Builds a rule from a function that lists where it fails. */
+export function dlRule(meta: DLMeta, hits: (input: LintInput) => Hit[]): Rule {
+  return {
+    id: meta.id,
+    name: meta.name,
+    severity: meta.severity,
+    description: meta.message,
+    check: (input) => hits(input).map((h) => finding(meta, 'range' in h ? h.range : h, 'message' in h ? h.message : meta.message)),
+  };
+}
+
+/**
+ * A rule hadolint ships at its "ignore" level: it reports only when a configuration gives it
+ * a severity (`override: {warning: [DL3057]}`), as hadolint does.
+ */
+export function optInRule(meta: DLMeta, hits: (input: LintInput) => Hit[]): Rule {
+  return dlRule(meta, (input) => {
+    const set = input.options.severities[meta.id] ?? input.options.severities[meta.name];
+    return set && set !== 'off' ? hits(input) : [];
+  });
+}
+
+function finding(meta: DLMeta, range: Range, message: string): Finding {
+  return { rule: meta.id, severity: meta.severity, range, message, fixes: [], related: [] };
+}
+
+/** A rule over each RUN (and ONBUILD RUN): the ranges it returns are reported. */
+export function runRule(meta: DLMeta, bad: (run: RunInfo, input: LintInput) => Hit[]): Rule {
+  return dlRule(meta, (input) => runInfos(input.dockerfile).flatMap((run) => bad(run, input)));
+}
+
+/** A rule over single commands of RUNs: each command it rejects is reported at its exact range. */
+export function commandRule(meta: DLMeta, bad: (cmd: LocatedCommand, run: RunInfo) => boolean): Rule {
+  return runRule(meta, (run) => run.commands.filter((c) => bad(c, run)).map((c) => c.range));
+}
+
+/** A rule over the instructions of each stage with the given keywords. */
+export function instructionRule(meta: DLMeta, keywords: string[], bad: (ins: Instruction, stage: Stage, input: LintInput) => Hit | boolean | undefined): Rule {
+  return dlRule(meta, (input) => {
+    const hits: Hit[] = [];
+    for (const stage of input.dockerfile.stages) {
+      for (const ins of [stage.from, ...stage.instructions]) {
+        if (!keywords.includes(ins.keyword)) continue;
+        const hit = bad(ins, stage, input);
+        if (hit === true) hits.push(ins.range);
+        else if (hit) hits.push(hit);
+      }
+    }
+    return hits;
+  });
+}
+
+/** Removes one pair of surrounding quotes, as hadolint's dropQuotes. */
+export function dropQuotes(s: string): string {
+  return /^(["']).*\1$/s.test(s) && s.length >= 2 ? s.slice(1, -1) : s;
+}
+
+/** The value of a `--name=value` flag of an instruction. */
+export function flagOf(ins: Instruction, name: string): string | undefined {
+  return ins.flags.find((f) => f.name === name)?.value;
+}
+
+/** Cache mounts of a RUN (`--mount=type=cache,target=...`), as their target paths. */
+export function cacheMountTargets(ins: Instruction): string[] {
+  const out: string[] = [];
+  for (const f of ins.flags) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const fields = new Map(f.value.split(',').map((kv) => {
+      const i = kv.indexOf('=');
+      return [(i < 0 ? kv : kv.slice(0, i)).trim().toLowerCase(), i < 0 ? '' : kv.slice(i + 1).trim()] as [string, string];
+    }));
+    if (fields.get('type') !== 'cache') continue;
+    const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+/** A RUN has a cache mount at or under one of these folders. */
+export function hasCacheMount(ins: Instruction, dirs: string[]): boolean {
+  return cacheMountTargets(ins).some((t) => dirs.some((d) => t === d || t.startsWith(d + '/') || d.startsWith(t.replace(/\/$/, '') + '/')));
+}
+
+/** The stages that a later FROM builds on (by name), whose content therefore reaches another stage. */
+export function stagesUsedAsBase(stages: Stage[]): Set<Stage> {
+  const used = new Set<Stage>();
+  for (const s of stages) {
+    const base = s.base?.value.toLowerCase();
+    const parent = stages.find((p) => p.index < s.index && (p.name === base || String(p.index) === base));
+    if (parent) used.add(parent);
+  }
+  return used;
+}
+
+/** The earlier stage a stage builds on, if its FROM names one. */
+export function parentStage(stage: Stage, stages: Stage[]): Stage | undefined {
+  const base = stage.base?.value.toLowerCase();
+  return stages.find((p) => p.index < stage.index && p.name !== undefined && p.name === base);
+}
