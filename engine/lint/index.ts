@@ -18,6 +18,8 @@ export interface LintRequest {
   context?: ContextIndex;
   bases?: Map<string, BaseImageFacts>;
   options?: Partial<LintOptions>;
+  /** Findings made outside the rules (ShellCheck's), filtered and sorted with the rest. */
+  extra?: Finding[];
 }
 
 /**
@@ -39,6 +41,7 @@ export function lint(request: LintRequest): Finding[] {
     fixes: [],
     related: [],
   }));
+  findings.push(...(request.extra ?? []));
   for (const rule of RULES) {
     try {
       findings.push(...rule.check(input));
