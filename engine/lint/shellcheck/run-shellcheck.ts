@@ -39,10 +39,11 @@ export async function shellcheckFindings(dockerfile: Dockerfile, shellcheckPath:
     const stdout = await runShellcheck(shellcheckPath || 'shellcheck', ['--norc', '--format=json1', `--exclude=${SHELLCHECK_EXCLUSIONS.join(',')}`, ...files], signal);
     if (stdout === undefined) return [];
     const comments = (JSON.parse(stdout) as { comments: Json1Comment[] }).comments;
-    return comments.flatMap((c) => {
+    const found = comments.flatMap((c) => {
       const i = files.indexOf(c.file);
       return i < 0 ? [] : [toFinding(c, scripts[i], headers[i])];
     });
+    return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
