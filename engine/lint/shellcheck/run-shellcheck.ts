@@ -26,10 +26,12 @@ interface Json1Comment {
  * ShellCheck's findings for every shell-form RUN and shell heredoc of a Dockerfile, at
  * their exact Dockerfile positions (continuation lines included), with ShellCheck's fixes
  * as edits. ShellCheck runs once for the whole file. `shellcheckPath` '' looks it up on
- * PATH, 'off' disables it; when it is not installed there are no findings.
+ * PATH, 'off' disables it; when it is not installed, or the file has syntax errors, there
+ * are no findings.
  */
 export async function shellcheckFindings(dockerfile: Dockerfile, shellcheckPath: string, signal?: AbortSignal): Promise<Finding[]> {
-  if (shellcheckPath === 'off') return [];
+  // As the DL rules: a file with syntax errors gets only those (a cut heredoc is no script).
+  if (shellcheckPath === 'off' || dockerfile.errors.length > 0) return [];
   const scripts = checkedScripts(dockerfile);
   if (scripts.length === 0) return [];
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'layerwise-shellcheck-'));

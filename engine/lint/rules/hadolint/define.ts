@@ -13,16 +13,25 @@ export interface DLMeta {
 /** A place a rule found, with an optional message that replaces the rule's own (labels name the label). */
 export type Hit = Range | { range: Range; message: string };
 
-/** Builds a rule from a function that lists where it fails. */
+/**
+ * Builds a rule from a function that lists where it fails. Like hadolint, which reports
+ * only the parse error (DL1000) for a file it cannot parse, it is silent on a Dockerfile
+ * with syntax errors: the model of a broken file would make its findings guesses.
+ */
 export function dlRule(meta: DLMeta, hits: (input: LintInput) => Hit[]): Rule {
   return {
     id: meta.id,
     name: meta.name,
     severity: meta.severity,
     description: meta.message,
-    check: (input) => hits(input).map((h) => finding(meta, 'range' in h ? h.range : h, 'message' in h ? h.message : meta.message)),
+    check: (input) =>
+      unparsable(input) ? [] : hits(input).map((h) => finding(meta, 'range' in h ? h.range : h, 'message' in h ? h.message : meta.message)),
   };
 }
+
+// BuildKit refuses instructions before FROM, hadolint parses them and says DL3061: that error alone is no reason for silence.
+const ORDER_ERROR = /^no build stage in current context/;
+const unparsable = (input: LintInput) => input.dockerfile.errors.some((e) => !ORDER_ERROR.test(e.message));
 
 /**
  * A rule hadolint ships at its "ignore" level: it reports only when a configuration gives it

@@ -59,3 +59,9 @@ test('DL3026: an image without a registry is from Docker Hub, allowed only when 
   assert.equal(findings('FROM debian:12\n', 'DL3026', { trustedRegistries: ['hub.docker.com'] }).length, 0);
   assert.equal(findings('FROM debian:12\n', 'DL3026').length, 0, 'no list, no check');
 });
+
+test('a Dockerfile with syntax errors gets only those, as hadolint gives only its parse error', () => {
+  const broken = lint({ dockerfile: parseDockerfile('COPY a b\nRUN <<EOF\nsudo true\n') });
+  assert.ok(broken.length > 0 && broken.every((f) => f.rule === 'LW0001'), JSON.stringify(broken.map((f) => f.rule)));
+  assert.equal(findings('COPY a b\nFROM debian:12\n', 'DL3061').length, 1, 'the same order mistake in a file that parses');
+});
