@@ -268,8 +268,8 @@ export function flagsOf(word: string): string[] {
 
 /** The command is `name` and has at least one of `args` among its words. */
 export function cmdHasArgs(cmd: ShellCommand, name: string | string[], args: string[]): boolean {
-  const names = Array.isArray(name) ? name : [name];
-  return names.includes(cmd.name) && cmd.args.some((a) => args.includes(a.value));
+  if (typeof name === 'string' ? cmd.name !== name : !name.includes(cmd.name)) return false;
+  return cmd.args.some((a) => args.includes(a.value));
 }
 
 /** The command has one of these flags (short letters or long names). */

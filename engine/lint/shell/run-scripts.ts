@@ -28,6 +28,37 @@ export interface RunInfo {
   text: string;
 }
 
+/** A command with the RUN it is part of. */
+export interface RunCommand {
+  cmd: LocatedCommand;
+  run: RunInfo;
+}
+
+const byName = new WeakMap<Dockerfile, Map<string, RunCommand[]>>();
+
+/**
+ * The commands of all RUNs whose name passes `named` (a name or a test), in source order;
+ * indexed once per Dockerfile so that each rule visits only the commands it is about.
+ */
+export function commandsNamed(dockerfile: Dockerfile, named: string | ((name: string) => boolean)): RunCommand[] {
+  let index = byName.get(dockerfile);
+  if (!index) {
+    index = new Map();
+    for (const run of runInfos(dockerfile)) {
+      for (const cmd of run.commands) {
+        const list = index.get(cmd.name);
+        if (list) list.push({ cmd, run });
+        else index.set(cmd.name, [{ cmd, run }]);
+      }
+    }
+    byName.set(dockerfile, index);
+  }
+  if (typeof named === 'string') return index.get(named) ?? [];
+  const out: RunCommand[] = [];
+  for (const [name, list] of index) if (named(name)) out.push(...list);
+  return out.sort((a, b) => a.cmd.range.start.line - b.cmd.range.start.line || a.cmd.range.start.character - b.cmd.range.start.character);
+}
+
 const SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh|ksh)$/;
 const cache = new WeakMap<Dockerfile, RunInfo[]>();
 

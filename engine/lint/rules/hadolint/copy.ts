@@ -21,23 +21,26 @@ const UNPACKERS = new Set(['unzip', 'gunzip', 'bunzip2', 'unlzma', 'unxz', 'zgz'
 export const DL3010: Rule = dlRule(
   { id: 'DL3010', name: 'add-for-archives', severity: 'info', message: 'Use ADD for extracting archives into an image' },
   ({ dockerfile }) => {
+    // Per stage, the file names each RUN unpacks (tar -x, unzip...), with the RUN's line.
+    const unpacked = new Map<Stage | undefined, { line: number; names: Set<string> }[]>();
+    for (const r of runInfos(dockerfile)) {
+      const names = new Set<string>();
+      for (const c of r.commands) {
+        const tarExtract = c.name === 'tar' && argValues(c).some((a) => a === '--extract' || a === '--get' || (/^-[^-]/.test(a) && a.includes('x')));
+        if (tarExtract || UNPACKERS.has(c.name)) argsNoFlags(c).forEach((a) => names.add(basename(a)));
+      }
+      if (names.size > 0) unpacked.set(r.stage, [...(unpacked.get(r.stage) ?? []), { line: r.instruction.range.start.line, names }]);
+    }
     const hits: Hit[] = [];
-    const runs = runInfos(dockerfile);
     for (const stage of dockerfile.stages) {
-      const copies = stage.instructions.filter((i) => i.keyword === 'COPY' && flagOf(i, 'from') === undefined);
-      for (const copy of copies) {
+      const runs = unpacked.get(stage);
+      if (!runs) continue;
+      for (const copy of stage.instructions) {
+        if (copy.keyword !== 'COPY' || flagOf(copy, 'from') !== undefined) continue;
         const { sources, dest } = copyArgs(copy);
         const archives = isArchive(dest) ? [basename(dest)] : sources.filter(isArchive).map(basename);
-        const extracted = runs.some(
-          (r) =>
-            r.stage === stage &&
-            r.instruction.range.start.line > copy.range.start.line &&
-            r.commands.some((c) => {
-              const tarExtract = c.name === 'tar' && argValues(c).some((a) => a === '--extract' || a === '--get' || (/^-[^-]/.test(a) && a.includes('x')));
-              return (tarExtract || UNPACKERS.has(c.name)) && argsNoFlags(c).some((a) => archives.includes(basename(a)));
-            }),
-        );
-        if (extracted) hits.push(copy.range);
+        const line = copy.range.start.line;
+        if (archives.length > 0 && runs.some((r) => r.line > line && archives.some((a) => r.names.has(a)))) hits.push(copy.range);
       }
     }
     return hits;

@@ -1,5 +1,5 @@
-import type { Instruction, Range, Stage } from '../../../dockerfile/types';
-import { runInfos, type LocatedCommand, type RunInfo } from '../../shell/run-scripts';
+import type { Dockerfile, Instruction, Range, Stage } from '../../../dockerfile/types';
+import { commandsNamed, runInfos, type LocatedCommand, type RunInfo } from '../../shell/run-scripts';
 import type { Finding, LintInput, Rule, Severity } from '../../types';
 
 /** A hadolint rule's identity: its DL code, its default severity and its message, as hadolint prints them. */
@@ -53,26 +53,56 @@ export function runRule(meta: DLMeta, bad: (run: RunInfo, input: LintInput) => H
   return dlRule(meta, (input) => runInfos(input.dockerfile).flatMap((run) => bad(run, input)));
 }
 
-/** A rule over single commands of RUNs: each command it rejects is reported at its exact range. */
-export function commandRule(meta: DLMeta, bad: (cmd: LocatedCommand, run: RunInfo) => boolean): Rule {
-  return runRule(meta, (run) => run.commands.filter((c) => bad(c, run)).map((c) => c.range));
+/**
+ * A rule over the RUN commands with some names (a name, a list, or a test): each command it
+ * rejects is reported at its exact range.
+ */
+export function commandRule(meta: DLMeta, names: string | string[] | ((name: string) => boolean), bad: (cmd: LocatedCommand, run: RunInfo) => boolean): Rule {
+  const named = Array.isArray(names) ? (n: string) => names.includes(n) : names;
+  return dlRule(meta, (input) => commandsNamed(input.dockerfile, named).filter((c) => bad(c.cmd, c.run)).map((c) => c.cmd.range));
+}
+
+/** An instruction with the stage it belongs to. */
+export interface Placed {
+  ins: Instruction;
+  stage: Stage;
+}
+
+const byKeyword = new WeakMap<Dockerfile, Map<string, Placed[]>>();
+
+/** The instructions of the stages (FROM included) with this keyword, in order; indexed once per Dockerfile. */
+export function instructionsOf(dockerfile: Dockerfile, keyword: string): Placed[] {
+  let index = byKeyword.get(dockerfile);
+  if (!index) {
+    index = new Map();
+    for (const stage of dockerfile.stages) {
+      for (const ins of [stage.from, ...stage.instructions]) {
+        const list = index.get(ins.keyword);
+        if (list) list.push({ ins, stage });
+        else index.set(ins.keyword, [{ ins, stage }]);
+      }
+    }
+    byKeyword.set(dockerfile, index);
+  }
+  return index.get(keyword) ?? [];
 }
 
 /** A rule over the instructions of each stage with the given keywords. */
 export function instructionRule(meta: DLMeta, keywords: string[], bad: (ins: Instruction, stage: Stage, input: LintInput) => Hit | boolean | undefined): Rule {
   return dlRule(meta, (input) => {
     const hits: Hit[] = [];
-    for (const stage of input.dockerfile.stages) {
-      for (const ins of [stage.from, ...stage.instructions]) {
-        if (!keywords.includes(ins.keyword)) continue;
+    for (const keyword of keywords) {
+      for (const { ins, stage } of instructionsOf(input.dockerfile, keyword)) {
         const hit = bad(ins, stage, input);
         if (hit === true) hits.push(ins.range);
         else if (hit) hits.push(hit);
       }
     }
-    return hits;
+    return keywords.length > 1 ? hits.sort((a, b) => rangeOf(a).start.line - rangeOf(b).start.line) : hits;
   });
 }
+
+const rangeOf = (h: Hit): Range => ('range' in h ? h.range : h);
 
 /** Removes one pair of surrounding quotes, as hadolint's dropQuotes. */
 export function dropQuotes(s: string): string {

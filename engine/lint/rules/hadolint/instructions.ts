@@ -59,8 +59,11 @@ export const DL3043: Rule = instructionRule(
   (ins) => ['ONBUILD', 'FROM', 'MAINTAINER'].includes(ins.subInstruction?.keyword ?? ''),
 );
 
-// $NAME or ${NAME...} in text, NAME not followed by another name character.
-const refersTo = (name: string, text: string) => new RegExp(`\\$(?:\\{${name}(?=[}:])|${name}(?![A-Za-z0-9_]))`).test(text);
+// $NAME or ${NAME...}, NAME not followed by another name character.
+const reference = (name: string) => {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\$(?:\\{${n}(?=[}:])|${n}(?![A-Za-z0-9_]))`);
+};
 
 export const DL3044: Rule = dlRule(
   { id: 'DL3044', name: 'env-self-reference', severity: 'error', message: 'Do not refer to an environment variable within the same `ENV` statement where it is defined.' },
@@ -71,7 +74,11 @@ export const DL3044: Rule = dlRule(
       if (ins.keyword === 'ARG') ins.keyValues.forEach((kv) => known.add(kv.key.value));
       if (ins.keyword !== 'ENV') continue;
       const pairs = ins.keyValues;
-      const bad = pairs.find((p, i) => !known.has(p.key.value) && pairs.some((q, j) => j !== i && q.value && refersTo(p.key.value, q.value.value)));
+      const bad = pairs.find((p, i) => {
+        if (known.has(p.key.value) || !pairs.some((q) => q.value?.value.includes('$'))) return false;
+        const ref = reference(p.key.value);
+        return pairs.some((q, j) => j !== i && q.value && ref.test(q.value.value));
+      });
       pairs.forEach((p) => known.add(p.key.value));
       if (bad) hits.push(ins.range);
     }

@@ -1,6 +1,6 @@
 import type { KeyValue, Stage } from '../../../dockerfile/types';
 import type { LabelType, LintInput, Rule } from '../../types';
-import { dlRule, dropQuotes, stagesUsedAsBase, type DLMeta, type Hit } from './define';
+import { dlRule, dropQuotes, instructionsOf, stagesUsedAsBase, type DLMeta, type Hit } from './define';
 
 const SPDX_IDS: ReadonlySet<string> = new Set<string>([...require('spdx-license-ids'), ...require('spdx-license-ids/deprecated')]);
 
@@ -9,7 +9,7 @@ function labelsOf(stage: Stage): KeyValue[] {
   return stage.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => i.keyValues);
 }
 
-const allLabels = (input: LintInput) => input.dockerfile.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => i.keyValues);
+const allLabels = (input: LintInput) => instructionsOf(input.dockerfile, 'LABEL').flatMap((p) => p.ins.keyValues);
 const valueOf = (kv: KeyValue) => dropQuotes(kv.value?.value ?? '');
 
 export const DL3048: Rule = dlRule({ id: 'DL3048', name: 'label-key', severity: 'style', message: 'Invalid label key.' }, (input) =>
@@ -43,6 +43,7 @@ function inheritedLabels(stage: Stage, stages: Stage[]): KeyValue[] {
 
 export const DL3049: Rule = dlRule({ id: 'DL3049', name: 'label-missing', severity: 'info', message: 'Label is missing.' }, (input) => {
   const hits: Hit[] = [];
+  if (Object.keys(input.options.labelSchema).length === 0) return hits;
   for (const stage of finalStages(input)) {
     const have = new Set(inheritedLabels(stage, input.dockerfile.stages).map((kv) => kv.key.value));
     for (const label of Object.keys(input.options.labelSchema)) {
@@ -60,7 +61,7 @@ export const DL3050: Rule = dlRule({ id: 'DL3050', name: 'label-superfluous', se
 });
 
 export const DL3051: Rule = dlRule({ id: 'DL3051', name: 'label-empty', severity: 'warning', message: 'Label is empty.' }, (input) =>
-  allLabels(input)
+  (Object.keys(input.options.labelSchema).length > 0 ? allLabels(input) : [])
     .filter((kv) => kv.key.value in input.options.labelSchema && valueOf(kv) === '')
     .map((kv) => ({ range: kv.range, message: `Label \`${kv.key.value}\` is empty.` })),
 );
@@ -87,7 +88,7 @@ function validTime(v: string): boolean {
 /** A rule for labels of one schema type whose values must pass `valid`. */
 function typedLabelRule(meta: DLMeta, type: LabelType, what: string, valid: (v: string) => boolean): Rule {
   return dlRule(meta, (input) =>
-    allLabels(input)
+    (Object.values(input.options.labelSchema).includes(type) ? allLabels(input) : [])
       .filter((kv) => input.options.labelSchema[kv.key.value] === type && valueOf(kv) !== '' && !valueOf(kv).includes('$') && !valid(valueOf(kv)))
       .map((kv) => ({ range: kv.value?.range ?? kv.range, message: `Label \`${kv.key.value}\` ${what}` })),
   );

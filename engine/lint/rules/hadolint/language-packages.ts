@@ -1,3 +1,4 @@
+import type { Stage } from '../../../dockerfile/types';
 import { argsNoFlags, argValues, cmdHasArgs, hasAnyFlag, type ShellCommand } from '../../shell/commands';
 import { runInfos } from '../../shell/run-scripts';
 import type { Rule } from '../../types';
@@ -30,6 +31,7 @@ const pipPinned = (p: string) =>
 
 export const DL3013: Rule = commandRule(
   { id: 'DL3013', name: 'pin-pip', severity: 'warning', message: 'Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`' },
+  (n) => /^(pip[0-9.]*|python[0-9.]*)$/.test(n),
   (c) => {
     if (!isPipInstall(c) || hasAnyFlag(c, ['constraint', 'c'])) return false;
     const args = argValues(c);
@@ -44,13 +46,15 @@ export const DL3042: Rule = dlRule(
   { id: 'DL3042', name: 'pip-no-cache-dir', severity: 'warning', message: 'Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`' },
   ({ dockerfile }) => {
     // PIP_NO_CACHE_DIR set by ENV in the stage, or in a stage it builds on, turns the cache off.
-    const envOff = (stage: (typeof dockerfile.stages)[number] | undefined): boolean =>
-      !!stage &&
-      (stage.instructions.some((i) => i.keyword === 'ENV' && i.keyValues.some((kv) => kv.key.value === 'PIP_NO_CACHE_DIR' && truthy.has(kv.value?.value ?? ''))) ||
-        envOff(parentStage(stage, dockerfile.stages)));
+    const off = new Map<Stage, boolean>();
+    for (const stage of dockerfile.stages) {
+      const own = stage.instructions.some((i) => i.keyword === 'ENV' && i.keyValues.some((kv) => kv.key.value === 'PIP_NO_CACHE_DIR' && truthy.has(kv.value?.value ?? '')));
+      const parent = parentStage(stage, dockerfile.stages);
+      off.set(stage, own || (parent !== undefined && off.get(parent) === true));
+    }
     const hits: Hit[] = [];
     for (const run of runInfos(dockerfile)) {
-      if (envOff(run.stage) || hasCacheMount(run.instruction, ['/root/.cache/pip', '/root/.cache'])) continue;
+      if ((run.stage && off.get(run.stage)) || hasCacheMount(run.instruction, ['/root/.cache/pip', '/root/.cache'])) continue;
       if (/PIP_NO_CACHE_DIR=(1|true|on|yes)\b/i.test(run.text)) continue;
       for (const c of run.commands) {
         if (!isPipInstall(c) || argValues(c).includes('--no-cache-dir')) continue;
@@ -64,6 +68,7 @@ export const DL3042: Rule = dlRule(
 
 export const DL3016: Rule = commandRule(
   { id: 'DL3016', name: 'pin-npm', severity: 'warning', message: 'Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`' },
+  'npm',
   (c) => {
     if (!cmdHasArgs(c, 'npm', ['install'])) return false;
     const words = argsNoFlags(c);
@@ -79,6 +84,7 @@ export const DL3016: Rule = commandRule(
 
 export const DL3028: Rule = commandRule(
   { id: 'DL3028', name: 'pin-gem', severity: 'warning', message: 'Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`' },
+  'gem',
   (c) => {
     if (!cmdHasArgs(c, 'gem', ['install', 'i'])) return false;
     const args = argValues(c);
@@ -99,6 +105,7 @@ export const DL3060: Rule = runRule(
 
 export const DL3062: Rule = commandRule(
   { id: 'DL3062', name: 'pin-go-install', severity: 'warning', message: 'Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`' },
+  'go',
   (c) => {
     if (c.name !== 'go') return false;
     const words = argsNoFlags(c);

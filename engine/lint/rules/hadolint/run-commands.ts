@@ -8,26 +8,31 @@ const POINTLESS = new Set(['free', 'kill', 'mount', 'ps', 'service', 'shutdown',
 
 export const DL3001: Rule = commandRule(
   { id: 'DL3001', name: 'pointless-command', severity: 'info', message: 'For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`' },
+  [...POINTLESS],
   (c) => POINTLESS.has(c.name),
 );
 
 export const DL3003: Rule = commandRule(
   { id: 'DL3003', name: 'workdir-not-cd', severity: 'warning', message: 'Use WORKDIR to switch to a directory' },
+  'cd',
   (c) => c.name === 'cd',
 );
 
 export const DL3004: Rule = commandRule(
   { id: 'DL3004', name: 'no-sudo', severity: 'error', message: 'Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root' },
+  'sudo',
   (c) => c.name === 'sudo',
 );
 
 export const DL3046: Rule = commandRule(
   { id: 'DL3046', name: 'useradd-high-uid', severity: 'warning', message: '`useradd` without flag `-l` and high UID will result in excessively large Image.' },
+  'useradd',
   (c) => c.name === 'useradd' && !hasAnyFlag(c, ['l', 'no-log-init']) && (flagValue(c, 'u', 'uid') ?? '').length > 5,
 );
 
 export const DL3047: Rule = commandRule(
   { id: 'DL3047', name: 'wget-progress', severity: 'info', message: 'Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).' },
+  'wget',
   (c) =>
     c.name === 'wget' &&
     !hasAnyFlag(c, ['progress', 'q', 'quiet', 'o', 'output-file', 'a', 'append-output', 'no-verbose']) &&
@@ -76,6 +81,7 @@ export const DL4001: Rule = dlRule(
 
 export const DL4005: Rule = commandRule(
   { id: 'DL4005', name: 'shell-not-ln', severity: 'warning', message: 'Use SHELL to change the default shell' },
+  'ln',
   (c) => cmdHasArgs(c, 'ln', ['/bin/sh']),
 );
 

@@ -10,8 +10,8 @@ function packagesOf(cmd: ShellCommand, tools: string[], verbs: string[], valueFl
 }
 
 /** Reports each install command with a package `pinned` rejects. */
-function pinRule(meta: DLMeta, packages: (cmd: ShellCommand) => string[], pinned: (pkg: string) => boolean): Rule {
-  return commandRule(meta, (cmd) => packages(cmd).some((p) => !pinned(p)));
+function pinRule(meta: DLMeta, tool: string, packages: (cmd: ShellCommand) => string[], pinned: (pkg: string) => boolean): Rule {
+  return commandRule(meta, tool, (cmd) => packages(cmd).some((p) => !pinned(p)));
 }
 
 /** Reports a RUN that installs with a tool but does not clean its cache in the same RUN (a cache mount counts as clean). */
@@ -29,11 +29,13 @@ const aptInstall = (c: ShellCommand) => cmdHasArgs(c, 'apt-get', ['install']);
 
 export const DL3005: Rule = commandRule(
   { id: 'DL3005', name: 'no-apt-get-upgrade', severity: 'error', message: 'Do not use apt-get dist-upgrade' },
+  'apt-get',
   (c) => cmdHasArgs(c, 'apt-get', ['dist-upgrade']),
 );
 
 export const DL3008: Rule = pinRule(
   { id: 'DL3008', name: 'pin-apt-get', severity: 'warning', message: 'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`' },
+  'apt-get',
   (c) => packagesOf(c, ['apt-get'], ['install'], ['t', 'target-release']),
   (p) => p.includes('=') || p.includes('/') || p.endsWith('.deb'),
 );
@@ -61,16 +63,19 @@ export const DL3009: Rule = dlRule(
 
 export const DL3014: Rule = commandRule(
   { id: 'DL3014', name: 'apt-get-yes', severity: 'warning', message: 'Use the `-y` switch to avoid manual input `apt-get -y install <package>`' },
+  'apt-get',
   (c) => aptInstall(c) && !hasAnyFlag(c, ['y', 'yes', 'q', 'assume-yes']),
 );
 
 export const DL3015: Rule = commandRule(
   { id: 'DL3015', name: 'apt-get-no-recommends', severity: 'info', message: 'Avoid additional packages by specifying `--no-install-recommends`' },
+  'apt-get',
   (c) => aptInstall(c) && !hasAnyFlag(c, ['no-install-recommends']) && !argValues(c).includes('APT::Install-Recommends=false'),
 );
 
 export const DL3018: Rule = pinRule(
   { id: 'DL3018', name: 'pin-apk', severity: 'warning', message: 'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`' },
+  'apk',
   (c) => packagesOf(c, ['apk'], ['add'], ['t', 'virtual', 'repository', 'X']),
   (p) => p.includes('=') || p.includes('~') || p.endsWith('.apk'),
 );
@@ -83,12 +88,14 @@ export const DL3019: Rule = runRule(
 
 export const DL3027: Rule = commandRule(
   { id: 'DL3027', name: 'no-apt', severity: 'warning', message: 'Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead' },
+  'apt',
   (c) => c.name === 'apt',
 );
 
 const yumInstall = (c: ShellCommand) => cmdHasArgs(c, 'yum', ['install', 'groupinstall', 'localinstall']);
 export const DL3030: Rule = commandRule(
   { id: 'DL3030', name: 'yum-yes', severity: 'warning', message: 'Use the -y switch to avoid manual input `yum install -y <package`' },
+  'yum',
   (c) => yumInstall(c) && !hasAnyFlag(c, ['y', 'assumeyes']),
 );
 
@@ -101,7 +108,7 @@ export const DL3032: Rule = cleanRule(
 
 /** yum/dnf packages pin with `name-version`; `module install` streams with `name:stream`. */
 function rpmPinRule(meta: DLMeta, tools: string[], pinned: (pkg: string) => boolean): Rule {
-  return commandRule(meta, (c) => {
+  return commandRule(meta, tools, (c) => {
     if (!cmdHasArgs(c, tools, ['install'])) return false;
     const isModule = argValues(c).includes('module');
     if (!isModule && argValues(c).includes('group')) return false;
@@ -119,11 +126,13 @@ export const DL3033: Rule = rpmPinRule(
 const zypperInstall = (c: ShellCommand) => cmdHasArgs(c, 'zypper', ['install', 'in']);
 export const DL3034: Rule = commandRule(
   { id: 'DL3034', name: 'zypper-non-interactive', severity: 'warning', message: 'Non-interactive switch missing from `zypper` command: `zypper install -y`' },
+  'zypper',
   (c) => cmdHasArgs(c, 'zypper', ['install', 'in', 'remove', 'rm', 'source-install', 'si', 'patch']) && !hasAnyFlag(c, ['non-interactive', 'n', 'no-confirm', 'y']),
 );
 
 export const DL3035: Rule = commandRule(
   { id: 'DL3035', name: 'no-zypper-dist-upgrade', severity: 'warning', message: 'Do not use `zypper dist-upgrade`.' },
+  'zypper',
   (c) => cmdHasArgs(c, 'zypper', ['dist-upgrade', 'dup']),
 );
 
@@ -137,6 +146,7 @@ export const DL3036: Rule = cleanRule(
 
 export const DL3037: Rule = pinRule(
   { id: 'DL3037', name: 'pin-zypper', severity: 'warning', message: 'Specify version with `zypper install -y <package>=<version>`.' },
+  'zypper',
   (c) => packagesOf(c, ['zypper'], ['install', 'in']),
   (p) => /[=<>]/.test(p) || p.endsWith('.rpm'),
 );
@@ -144,6 +154,7 @@ export const DL3037: Rule = pinRule(
 const DNF = ['dnf', 'microdnf'];
 export const DL3038: Rule = commandRule(
   { id: 'DL3038', name: 'dnf-yes', severity: 'warning', message: 'Use the -y switch to avoid manual input `dnf install -y <package`' },
+  DNF,
   (c) => cmdHasArgs(c, DNF, ['install', 'groupinstall', 'localinstall']) && !hasAnyFlag(c, ['y', 'assumeyes']),
 );
 
