@@ -65,3 +65,10 @@ test('a Dockerfile with syntax errors gets only those, as hadolint gives only it
   assert.ok(broken.length > 0 && broken.every((f) => f.rule === 'LW0001'), JSON.stringify(broken.map((f) => f.rule)));
   assert.equal(findings('COPY a b\nFROM debian:12\n', 'DL3061').length, 1, 'the same order mistake in a file that parses');
 });
+
+test('heredoc scripts are read like shell-form RUNs, at their own lines; a python heredoc is not', () => {
+  const f = findings('FROM debian:12\nRUN <<EOF\nset -e\n\tapt-get install -y curl\nEOF\n', 'DL3008');
+  assert.deepEqual(f[0].range.start, { line: 3, character: 1 });
+  assert.equal(findings('FROM debian:12\nRUN bash <<EOF\nsudo true\nEOF\n', 'DL3004').length, 1);
+  assert.equal(findings('FROM debian:12\nRUN python3 <<EOF\nsudo = 1\nEOF\n', 'DL3004').length, 0);
+});
