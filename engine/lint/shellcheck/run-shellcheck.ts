@@ -22,42 +22,71 @@ interface Json1Comment {
   fix: { replacements: { line: number; column: number; endLine: number; endColumn: number; replacement: string }[] } | null;
 }
 
+/** ShellCheck's verdict on one script file: its comments, positions relative to that file. */
+type Verdict = Omit<Json1Comment, 'file'>[];
+
+/**
+ * Verdicts by the exact text ShellCheck was given (and its binary): in the editor, a change
+ * to one RUN re-checks that RUN only. Bounded; the oldest entries go first.
+ */
+const verdicts = new Map<string, Verdict>();
+const MAX_VERDICTS = 2000;
+
+/** Forgets cached ShellCheck verdicts (for benchmarks and tests that time cold runs). */
+export function clearShellcheckCache(): void {
+  verdicts.clear();
+}
+
 /**
  * ShellCheck's findings for every shell-form RUN and shell heredoc of a Dockerfile, at
  * their exact Dockerfile positions (continuation lines included), with ShellCheck's fixes
- * as edits. ShellCheck runs once for the whole file. `shellcheckPath` '' looks it up on
- * PATH, 'off' disables it; when it is not installed, or the file has syntax errors, there
- * are no findings.
+ * as edits. Scripts not seen before are checked by one ShellCheck process for the whole
+ * file. `shellcheckPath` '' looks it up on PATH, 'off' disables it; when it is not
+ * installed, or the file has syntax errors, there are no findings.
  */
 export async function shellcheckFindings(dockerfile: Dockerfile, shellcheckPath: string, signal?: AbortSignal): Promise<Finding[]> {
   // As the DL rules: a file with syntax errors gets only those (a cut heredoc is no script).
   if (shellcheckPath === 'off' || dockerfile.errors.length > 0) return [];
-  const scripts = checkedScripts(dockerfile);
-  if (scripts.length === 0) return [];
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'layerwise-shellcheck-'));
-  try {
-    const headers = await Promise.all(scripts.map((s, i) => writeScript(dir, i, s)));
-    const files = scripts.map((_, i) => path.join(dir, `${i}.sh`));
-    const stdout = await runShellcheck(shellcheckPath || 'shellcheck', ['--norc', '--format=json1', `--exclude=${SHELLCHECK_EXCLUSIONS.join(',')}`, ...files], signal);
-    if (stdout === undefined) return [];
-    const comments = (JSON.parse(stdout) as { comments: Json1Comment[] }).comments;
-    const found = comments.flatMap((c) => {
-      const i = files.indexOf(c.file);
-      return i < 0 ? [] : [toFinding(c, scripts[i], headers[i])];
-    });
-    return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
+  const bin = shellcheckPath || 'shellcheck';
+  const scripts = checkedScripts(dockerfile).map((s) => ({ s, ...scriptFile(s) }));
+  const unseen = [...new Set(scripts.map((x) => x.text).filter((t) => !verdicts.has(bin + '\0' + t)))];
+  if (unseen.length > 0) {
+    const fresh = await check(bin, unseen, signal);
+    if (!fresh) return [];
+    unseen.forEach((text, i) => remember(bin + '\0' + text, fresh[i]));
   }
+  const found = scripts.flatMap((x) => (verdicts.get(bin + '\0' + x.text) ?? []).map((c) => toFinding(c, x.s, x.header)));
+  return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-// The file is `#!shell`, one `export NAME=1` per known variable, then the script; returns the header's line count.
-async function writeScript(dir: string, i: number, s: CheckedScript): Promise<number> {
+function remember(key: string, verdict: Verdict): void {
+  verdicts.delete(key);
+  verdicts.set(key, verdict);
+  if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
+}
+
+// The file is `#!shell`, one `export NAME=1` per known variable, then the script; header is its line count.
+function scriptFile(s: CheckedScript): { text: string; header: number } {
   const header = [`#!${s.shell}`, ...s.variables.map((v) => `export ${v}=1`)];
   // A script's own shebang moved to the top; its line is kept, blank, so lines still match.
   const body = s.script.text.startsWith('#!') ? s.script.text.replace(/^#![^\n]*/, '') : s.script.text;
-  await fs.writeFile(path.join(dir, `${i}.sh`), header.join('\n') + '\n' + body);
-  return header.length;
+  return { text: header.join('\n') + '\n' + body, header: header.length };
+}
+
+/** Runs one ShellCheck over these script texts; their verdicts in order, or undefined when ShellCheck is absent. */
+async function check(bin: string, texts: string[], signal?: AbortSignal): Promise<Verdict[] | undefined> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'layerwise-shellcheck-'));
+  try {
+    const files = texts.map((_, i) => path.join(dir, `${i}.sh`));
+    await Promise.all(texts.map((t, i) => fs.writeFile(files[i], t)));
+    const stdout = await runShellcheck(bin, ['--norc', '--format=json1', `--exclude=${SHELLCHECK_EXCLUSIONS.join(',')}`, ...files], signal);
+    if (stdout === undefined) return undefined;
+    const out: Verdict[] = texts.map(() => []);
+    for (const { file, ...c } of (JSON.parse(stdout) as { comments: Json1Comment[] }).comments) out[files.indexOf(file)]?.push(c);
+    return out;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** stdout of shellcheck (exit 0 or 1), undefined when it is not installed. */
@@ -74,7 +103,7 @@ function runShellcheck(bin: string, args: string[], signal?: AbortSignal): Promi
 
 const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'info', style: 'style' };
 
-function toFinding(c: Json1Comment, s: CheckedScript, header: number): Finding {
+function toFinding(c: Verdict[number], s: CheckedScript, header: number): Finding {
   const lineStarts = [0];
   for (let i = 0; i < s.script.text.length; i++) if (s.script.text[i] === '\n') lineStarts.push(i + 1);
   // ShellCheck's json1 positions are 1-based, a tab counting as one column.

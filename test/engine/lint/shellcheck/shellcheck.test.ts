@@ -68,15 +68,21 @@ test('ARG and ENV names are known variables; the shell follows SHELL and resets 
   assert.deepEqual(await check('FROM debian:12\nRUN ["sh", "-c", "echo $x"]\n'), [], 'exec form is not a shell script');
 });
 
-test('ShellCheck runs once per Dockerfile, whatever the number of RUNs', { skip: missing }, async () => {
+test('ShellCheck runs once per Dockerfile, whatever the number of RUNs, and only on scripts it has not seen', { skip: missing }, async () => {
   const dir = tempDir();
   const log = path.join(dir, 'calls');
   const wrapper = path.join(dir, 'shellcheck');
-  fs.writeFileSync(wrapper, `#!/bin/sh\necho call >> ${log}\nexec shellcheck "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(wrapper, `#!/bin/sh\necho call $(($# - 3)) >> ${log}\nexec shellcheck "$@"\n`, { mode: 0o755 });
   const src = 'FROM debian:12\n' + Array.from({ length: 12 }, (_, i) => `RUN echo $v${i}\n`).join('');
   const found = await shellcheckFindings(parseDockerfile(src), wrapper);
   assert.equal(found.filter((f) => f.rule === 'SC2154').length, 12);
-  assert.equal(fs.readFileSync(log, 'utf8'), 'call\n');
+  assert.equal(fs.readFileSync(log, 'utf8'), 'call 12\n');
+  // An edit to one RUN (the others only moved down a line) re-checks that RUN alone.
+  const edited = src.replace('FROM debian:12\n', 'FROM debian:12\n# moved\n').replace('RUN echo $v3\n', 'RUN echo $w3\n');
+  const again = await shellcheckFindings(parseDockerfile(edited), wrapper);
+  assert.equal(fs.readFileSync(log, 'utf8'), 'call 12\ncall 1\n');
+  assert.deepEqual(again.filter((f) => f.rule === 'SC2154').map((f) => f.range.start.line), Array.from({ length: 12 }, (_, i) => i + 2));
+  assert.match(again.find((f) => f.range.start.line === 5 && f.rule === 'SC2154')!.message, /w3/);
 });
 
 test('ShellCheck fixes become edits at the Dockerfile position', { skip: missing }, async () => {
