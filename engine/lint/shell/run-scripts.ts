@@ -11,6 +11,8 @@ export interface RunScript {
 /** A command of a RUN with its exact source range. */
 export interface LocatedCommand extends ShellCommand {
   range: Range;
+  /** The source range of its script's text[start, end), for the ranges of single words. */
+  locate(start: number, end: number): Range;
 }
 
 /** What a RUN (or ONBUILD RUN) runs, read once per Dockerfile for every rule. */
@@ -98,7 +100,7 @@ function addScript(info: RunInfo, script: RunScript, isShell: boolean): void {
   const parsed = parseShell(script.text);
   if (isShell) info.scripts.push(script);
   info.hasPipes ||= parsed.hasPipes;
-  for (const c of parsed.commands) info.commands.push({ ...c, range: script.range(c.start, c.end) });
+  for (const c of parsed.commands) info.commands.push({ ...c, range: script.range(c.start, c.end), locate: script.range });
 }
 
 function shellFormScript(ins: Instruction, text: string, argRange: Range): RunScript {

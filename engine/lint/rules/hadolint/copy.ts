@@ -50,7 +50,12 @@ export const DL3010: Rule = dlRule(
 export const DL3020: Rule = instructionRule(
   { id: 'DL3020', name: 'copy-not-add', severity: 'error', message: 'Use COPY instead of ADD for files and folders' },
   ['ADD'],
-  (ins) => copyArgs(ins).sources.some((s) => !isArchive(s) && !isUrl(s) && !/^git@|\.git(#.*)?$/.test(s)),
+  (ins) =>
+    copyArgs(ins).sources.some((s) => !isArchive(s) && !isUrl(s) && !/^git@|\.git(#.*)?$/.test(s)) && {
+      range: ins.range,
+      // COPY has ADD's flags but --checksum, --keep-git-dir and --unpack: only offered without them.
+      fixes: ins.flags.some((f) => ['checksum', 'keep-git-dir', 'unpack'].includes(f.name)) ? [] : [{ title: 'Use COPY', edits: [{ range: ins.keywordRange, newText: 'COPY' }], preferred: true }],
+    },
 );
 
 export const DL3021: Rule = instructionRule(

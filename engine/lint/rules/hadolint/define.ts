@@ -1,6 +1,6 @@
 import type { Dockerfile, Instruction, Range, Stage } from '../../../dockerfile/types';
 import { commandsNamed, runInfos, type LocatedCommand, type RunInfo } from '../../shell/run-scripts';
-import type { Finding, LintInput, Rule, Severity } from '../../types';
+import type { Finding, Fix, LintInput, Rule, Severity } from '../../types';
 
 /** A hadolint rule's identity: its DL code, its default severity and its message, as hadolint prints them. */
 export interface DLMeta {
@@ -10,8 +10,8 @@ export interface DLMeta {
   message: string;
 }
 
-/** A place a rule found, with an optional message that replaces the rule's own (labels name the label). */
-export type Hit = Range | { range: Range; message: string };
+/** A place a rule found, with an optional message that replaces the rule's own (labels name the label) and fixes. */
+export type Hit = Range | { range: Range; message?: string; fixes?: Fix[] };
 
 /**
  * Builds a rule from a function that lists where it fails. Like hadolint, which reports
@@ -24,8 +24,7 @@ export function dlRule(meta: DLMeta, hits: (input: LintInput) => Hit[]): Rule {
     name: meta.name,
     severity: meta.severity,
     description: meta.message,
-    check: (input) =>
-      unparsable(input) ? [] : hits(input).map((h) => finding(meta, 'range' in h ? h.range : h, 'message' in h ? h.message : meta.message)),
+    check: (input) => (unparsable(input) ? [] : hits(input).map((h) => finding(meta, h))),
   };
 }
 
@@ -44,8 +43,9 @@ export function optInRule(meta: DLMeta, hits: (input: LintInput) => Hit[]): Rule
   });
 }
 
-function finding(meta: DLMeta, range: Range, message: string): Finding {
-  return { rule: meta.id, severity: meta.severity, range, message, fixes: [], related: [] };
+function finding(meta: DLMeta, hit: Hit): Finding {
+  const more = 'range' in hit ? hit : undefined;
+  return { rule: meta.id, severity: meta.severity, range: rangeOf(hit), message: more?.message ?? meta.message, fixes: more?.fixes ?? [], related: [] };
 }
 
 /** A rule over each RUN (and ONBUILD RUN): the ranges it returns are reported. */
@@ -57,9 +57,34 @@ export function runRule(meta: DLMeta, bad: (run: RunInfo, input: LintInput) => H
  * A rule over the RUN commands with some names (a name, a list, or a test): each command it
  * rejects is reported at its exact range.
  */
-export function commandRule(meta: DLMeta, names: string | string[] | ((name: string) => boolean), bad: (cmd: LocatedCommand, run: RunInfo) => boolean): Rule {
+export function commandRule(
+  meta: DLMeta,
+  names: string | string[] | ((name: string) => boolean),
+  bad: (cmd: LocatedCommand, run: RunInfo) => boolean,
+  fix?: (cmd: LocatedCommand) => Fix | undefined,
+): Rule {
   const named = Array.isArray(names) ? (n: string) => names.includes(n) : names;
-  return dlRule(meta, (input) => commandsNamed(input.dockerfile, named).filter((c) => bad(c.cmd, c.run)).map((c) => c.cmd.range));
+  return dlRule(meta, (input) =>
+    commandsNamed(input.dockerfile, named)
+      .filter((c) => bad(c.cmd, c.run))
+      .map(({ cmd }) => {
+        const f = fix?.(cmd);
+        return f ? { range: cmd.range, fixes: [f] } : cmd.range;
+      }),
+  );
+}
+
+/** A fix that inserts `text` right after the first of the command's words in `words` (the name counts). */
+export function insertAfterWord(cmd: LocatedCommand, words: string[], text: string, title: string): Fix | undefined {
+  const at = words.includes(cmd.name) ? { start: cmd.start, end: cmd.start + cmd.name.length } : cmd.args.find((a) => words.includes(a.value));
+  if (!at) return undefined;
+  const end = cmd.locate(at.start, at.end).end;
+  return { title, edits: [{ range: { start: end, end }, newText: text }] };
+}
+
+/** A fix that replaces the command's name. */
+export function renameCommand(cmd: LocatedCommand, name: string, title: string): Fix {
+  return { title, edits: [{ range: cmd.locate(cmd.start, cmd.start + cmd.name.length), newText: name }], preferred: true };
 }
 
 /** An instruction with the stage it belongs to. */

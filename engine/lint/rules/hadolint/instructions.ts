@@ -116,7 +116,12 @@ export const DL3066: Rule = instructionRule(
 );
 
 export const DL4000: Rule = dlRule({ id: 'DL4000', name: 'maintainer-deprecated', severity: 'error', message: 'MAINTAINER is deprecated' }, ({ dockerfile }) =>
-  dockerfile.instructions.filter((i) => i.keyword === 'MAINTAINER').map((i) => i.range),
+  dockerfile.instructions
+    .filter((i) => i.keyword === 'MAINTAINER')
+    .map((i) => ({
+      range: i.range,
+      fixes: [{ title: 'Use LABEL maintainer', edits: [{ range: i.range, newText: `LABEL maintainer=${JSON.stringify(i.args[0]?.value ?? '')}` }], preferred: true }],
+    })),
 );
 
 /** hadolint's rules about single instructions and their repetition. */

@@ -2,7 +2,7 @@ import type { Stage } from '../../../dockerfile/types';
 import { argsNoFlags, argValues, cmdHasArgs, hasAnyFlag, type ShellCommand } from '../../shell/commands';
 import { runInfos } from '../../shell/run-scripts';
 import type { Rule } from '../../types';
-import { commandRule, dlRule, hasCacheMount, parentStage, runRule, type Hit } from './define';
+import { commandRule, dlRule, hasCacheMount, insertAfterWord, parentStage, runRule, type Hit } from './define';
 
 /** `pip install`, `pip3.12 install`, `python -m pip install`. */
 function isPipInstall(c: ShellCommand): boolean {
@@ -59,7 +59,8 @@ export const DL3042: Rule = dlRule(
       for (const c of run.commands) {
         if (!isPipInstall(c) || argValues(c).includes('--no-cache-dir')) continue;
         if (/pipx|pipenv/.test(c.name) || (c.name.startsWith('python') && /-m (pipx|pipenv)/.test(argValues(c).join(' ')))) continue;
-        hits.push(c.range);
+        const fix = insertAfterWord(c, ['install'], ' --no-cache-dir', 'Add --no-cache-dir');
+        hits.push(fix ? { range: c.range, fixes: [fix] } : c.range);
       }
     }
     return hits;

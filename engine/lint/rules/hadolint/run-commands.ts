@@ -2,7 +2,7 @@ import type { Instruction, Stage } from '../../../dockerfile/types';
 import { argValues, cmdHasArgs, flagValue, hasAnyFlag } from '../../shell/commands';
 import { runInfos } from '../../shell/run-scripts';
 import type { Rule } from '../../types';
-import { commandRule, dlRule, type Hit } from './define';
+import { commandRule, dlRule, insertAfterWord, type Hit } from './define';
 
 const POINTLESS = new Set(['free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim']);
 
@@ -37,6 +37,7 @@ export const DL3047: Rule = commandRule(
     c.name === 'wget' &&
     !hasAnyFlag(c, ['progress', 'q', 'quiet', 'o', 'output-file', 'a', 'append-output', 'no-verbose']) &&
     !argValues(c).includes('-nv'),
+  (c) => insertAfterWord(c, ['wget'], ' --progress=dot:giga', 'Add --progress=dot:giga'),
 );
 
 const flagsKey = (ins: Instruction) => ins.flags.map((f) => f.text).sort().join(' ');

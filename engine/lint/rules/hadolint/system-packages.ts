@@ -1,7 +1,7 @@
 import { argsNoFlags, argValues, cmdHasArgs, hasAnyFlag, type ShellCommand } from '../../shell/commands';
 import { runInfos, type RunInfo } from '../../shell/run-scripts';
 import type { Rule } from '../../types';
-import { commandRule, dlRule, hasCacheMount, runRule, stagesUsedAsBase, type DLMeta, type Hit } from './define';
+import { commandRule, dlRule, hasCacheMount, insertAfterWord, renameCommand, runRule, stagesUsedAsBase, type DLMeta, type Hit } from './define';
 
 /** The package arguments of `<tool> <verbs...>` commands, after flags and the values of `valueFlags`. */
 function packagesOf(cmd: ShellCommand, tools: string[], verbs: string[], valueFlags: string[] = []): string[] {
@@ -65,12 +65,14 @@ export const DL3014: Rule = commandRule(
   { id: 'DL3014', name: 'apt-get-yes', severity: 'warning', message: 'Use the `-y` switch to avoid manual input `apt-get -y install <package>`' },
   'apt-get',
   (c) => aptInstall(c) && !hasAnyFlag(c, ['y', 'yes', 'q', 'assume-yes']),
+  (c) => insertAfterWord(c, ['install'], ' -y', 'Add -y'),
 );
 
 export const DL3015: Rule = commandRule(
   { id: 'DL3015', name: 'apt-get-no-recommends', severity: 'info', message: 'Avoid additional packages by specifying `--no-install-recommends`' },
   'apt-get',
   (c) => aptInstall(c) && !hasAnyFlag(c, ['no-install-recommends']) && !argValues(c).includes('APT::Install-Recommends=false'),
+  (c) => insertAfterWord(c, ['install'], ' --no-install-recommends', 'Add --no-install-recommends'),
 );
 
 export const DL3018: Rule = pinRule(
@@ -83,13 +85,18 @@ export const DL3018: Rule = pinRule(
 export const DL3019: Rule = runRule(
   { id: 'DL3019', name: 'apk-no-cache', severity: 'info', message: 'Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages' },
   (run: RunInfo) =>
-    hasCacheMount(run.instruction, ['/var/cache/apk']) ? [] : run.commands.filter((c) => cmdHasArgs(c, 'apk', ['add']) && !hasAnyFlag(c, ['no-cache'])).map((c) => c.range),
+    hasCacheMount(run.instruction, ['/var/cache/apk'])
+      ? []
+      : run.commands
+          .filter((c) => cmdHasArgs(c, 'apk', ['add']) && !hasAnyFlag(c, ['no-cache']))
+          .map((c) => ({ range: c.range, fixes: [insertAfterWord(c, ['add'], ' --no-cache', 'Add --no-cache')!] })),
 );
 
 export const DL3027: Rule = commandRule(
   { id: 'DL3027', name: 'no-apt', severity: 'warning', message: 'Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead' },
   'apt',
   (c) => c.name === 'apt',
+  (c) => renameCommand(c, 'apt-get', 'Use apt-get'),
 );
 
 const yumInstall = (c: ShellCommand) => cmdHasArgs(c, 'yum', ['install', 'groupinstall', 'localinstall']);
@@ -97,6 +104,7 @@ export const DL3030: Rule = commandRule(
   { id: 'DL3030', name: 'yum-yes', severity: 'warning', message: 'Use the -y switch to avoid manual input `yum install -y <package`' },
   'yum',
   (c) => yumInstall(c) && !hasAnyFlag(c, ['y', 'assumeyes']),
+  (c) => insertAfterWord(c, ['install', 'groupinstall', 'localinstall'], ' -y', 'Add -y'),
 );
 
 export const DL3032: Rule = cleanRule(
@@ -128,6 +136,7 @@ export const DL3034: Rule = commandRule(
   { id: 'DL3034', name: 'zypper-non-interactive', severity: 'warning', message: 'Non-interactive switch missing from `zypper` command: `zypper install -y`' },
   'zypper',
   (c) => cmdHasArgs(c, 'zypper', ['install', 'in', 'remove', 'rm', 'source-install', 'si', 'patch']) && !hasAnyFlag(c, ['non-interactive', 'n', 'no-confirm', 'y']),
+  (c) => insertAfterWord(c, ['zypper'], ' --non-interactive', 'Add --non-interactive'),
 );
 
 export const DL3035: Rule = commandRule(
@@ -156,6 +165,7 @@ export const DL3038: Rule = commandRule(
   { id: 'DL3038', name: 'dnf-yes', severity: 'warning', message: 'Use the -y switch to avoid manual input `dnf install -y <package`' },
   DNF,
   (c) => cmdHasArgs(c, DNF, ['install', 'groupinstall', 'localinstall']) && !hasAnyFlag(c, ['y', 'assumeyes']),
+  (c) => insertAfterWord(c, ['install', 'groupinstall', 'localinstall'], ' -y', 'Add -y'),
 );
 
 export const DL3040: Rule = cleanRule(
