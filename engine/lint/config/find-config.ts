@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineError } from '../../errors';
 import { parseHadolintConfig, type LintConfig } from './hadolint-config';
+import { environmentConfig, withEnvironment } from './hadolint-env';
 
 const PROJECT_NAMES = ['.hadolint.yaml', '.hadolint.yml'];
 
@@ -34,17 +35,18 @@ export async function findConfigFile(dockerfile: string, env: NodeJS.ProcessEnv 
 
 /**
  * The lint configuration for a Dockerfile: the file given (`--config`), else the one
- * found as hadolint finds it, else an empty configuration. Throws EngineError with the
+ * found as hadolint finds it, else none; hadolint's HADOLINT_* variables on top. Throws EngineError with the
  * file's name when it cannot be read or is not a valid configuration.
  */
 export async function loadLintConfig(dockerfile: string, configFile?: string, env: NodeJS.ProcessEnv = process.env): Promise<LintConfig> {
   const file = configFile ? path.resolve(configFile) : await findConfigFile(dockerfile, env);
-  if (!file) return { path: undefined, options: {} };
+  const fromEnv = environmentConfig(env);
+  if (!file) return fromEnv;
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     throw new EngineError('NOT_FOUND', `cannot read the lint configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
-  return parseHadolintConfig(text, file);
+  return withEnvironment(parseHadolintConfig(text, file), fromEnv);
 }

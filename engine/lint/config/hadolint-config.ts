@@ -105,12 +105,12 @@ function labelSchema(value: unknown, file: string): Record<string, LabelType> {
   return out;
 }
 
-/** Config options under explicit ones: lists of ignored rules add up, explicit severities and settings win. */
-export function mergeLintOptions(config: Partial<LintOptions>, explicit: Partial<LintOptions> = {}): Partial<LintOptions> {
-  return {
-    ...config,
-    ...explicit,
-    ignored: [...(config.ignored ?? []), ...(explicit.ignored ?? [])],
-    severities: { ...config.severities, ...explicit.severities },
-  };
+/** Options under others (a file's under the environment's, under the editor's): lists add up, the upper values win. */
+export function mergeLintOptions(under: Partial<LintOptions>, over: Partial<LintOptions> = {}): Partial<LintOptions> {
+  const out = { ...under, ...over };
+  if (under.ignored || over.ignored) out.ignored = [...(under.ignored ?? []), ...(over.ignored ?? [])];
+  if (under.severities || over.severities) out.severities = { ...under.severities, ...over.severities };
+  if (under.trustedRegistries || over.trustedRegistries) out.trustedRegistries = [...new Set([...(under.trustedRegistries ?? []), ...(over.trustedRegistries ?? [])])];
+  if (under.labelSchema || over.labelSchema) out.labelSchema = { ...under.labelSchema, ...over.labelSchema };
+  return out;
 }

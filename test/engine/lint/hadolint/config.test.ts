@@ -129,3 +129,28 @@ test('layerwise lint --config uses the file, and its failure-threshold sets the 
   fs.writeFileSync(path.join(dir, '.hadolint.yaml'), 'failure-threshold: error\n');
   assert.equal(cli(['lint', file]).status, 0, 'the found configuration sets it too');
 });
+
+test("hadolint's HADOLINT_* variables apply over the file, as in hadolint", async () => {
+  const dir = contextWith({ Dockerfile: 'FROM debian:12\n', '.hadolint.yaml': 'ignored: [DL3007]\noverride:\n  info: [DL3008]\nfailure-threshold: error\ntrustedRegistries: [docker.io]\n' });
+  fs.mkdirSync(path.join(dir, '.git'));
+  const env = {
+    HOME: tempDir(),
+    HADOLINT_IGNORE: 'DL3059,SC2086',
+    HADOLINT_OVERRIDE_ERROR: 'DL3008',
+    HADOLINT_OVERRIDE_STYLE: 'DL3015',
+    HADOLINT_ALLOWED_REGISTRIES: 'ghcr.io',
+    HADOLINT_REQUIRE_LABELS: 'maintainer:email,version:semver,bad:kind',
+    HADOLINT_STRICT_LABELS: 'yes',
+    HADOLINT_FAILURE_THRESHOLD: 'warning',
+  };
+  const c = await loadLintConfig(path.join(dir, 'Dockerfile'), undefined, env);
+  assert.deepEqual(c.options.ignored, ['DL3007', 'DL3059', 'SC2086']);
+  assert.deepEqual(c.options.severities, { DL3008: 'error', DL3015: 'style' });
+  assert.deepEqual(c.options.trustedRegistries, ['docker.io', 'ghcr.io']);
+  assert.deepEqual(c.options.labelSchema, { maintainer: 'email', version: 'semver' });
+  assert.equal(c.options.strictLabels, true);
+  assert.equal(c.failureThreshold, 'warning');
+  assert.equal((await loadLintConfig(path.join(dir, 'Dockerfile'), undefined, { ...env, HADOLINT_NOFAIL: '1' })).failureThreshold, 'none');
+  const none = await loadLintConfig(path.join(tempDir(), 'Dockerfile'), undefined, { HOME: tempDir(), HADOLINT_IGNORE: 'DL3006' });
+  assert.deepEqual(none.options.ignored, ['DL3006'], 'without a file too');
+});
