@@ -1,6 +1,6 @@
 import type { KeyValue, Stage } from '../../../dockerfile/types';
 import type { LabelType, LintInput, Rule } from '../../types';
-import { dlRule, dropQuotes, instructionsOf, stagesUsedAsBase, type DLMeta, type Hit } from './define';
+import { dlRule, dropQuotes, instructionsOf, parentStage, stagesUsedAsBase, type DLMeta, type Hit } from './define';
 
 const SPDX_IDS: ReadonlySet<string> = new Set<string>([...require('spdx-license-ids'), ...require('spdx-license-ids/deprecated')]);
 
@@ -36,8 +36,7 @@ function finalStages(input: LintInput): Stage[] {
 
 /** Labels a stage carries, its own and those of the stages it builds on. */
 function inheritedLabels(stage: Stage, stages: Stage[]): KeyValue[] {
-  const base = stage.base?.value.toLowerCase();
-  const parent = stages.find((p) => p.index < stage.index && p.name === base);
+  const parent = parentStage(stage, stages);
   return [...(parent ? inheritedLabels(parent, stages) : []), ...labelsOf(stage)];
 }
 
