@@ -1,6 +1,7 @@
 import type { ContextIndex } from '../context/context-index';
 import type { Dockerfile } from '../dockerfile/types';
 import { executeBitRule } from './rules/execute-bit';
+import { HADOLINT_RULES } from './rules/hadolint';
 import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
 import { suppressionFilter } from './suppression';
@@ -10,13 +11,15 @@ import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptio
 export const SYNTAX_RULE = 'LW0001';
 
 /** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule];
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule, ...HADOLINT_RULES];
 
 export interface LintRequest {
   dockerfile: Dockerfile;
   context?: ContextIndex;
   bases?: Map<string, BaseImageFacts>;
   options?: Partial<LintOptions>;
+  /** Findings made outside the rules (ShellCheck's), filtered and sorted with the rest. */
+  extra?: Finding[];
 }
 
 /**
@@ -38,6 +41,7 @@ export function lint(request: LintRequest): Finding[] {
     fixes: [],
     related: [],
   }));
+  findings.push(...(request.extra ?? []));
   for (const rule of RULES) {
     try {
       findings.push(...rule.check(input));

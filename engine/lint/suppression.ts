@@ -2,7 +2,8 @@ import { parseCheckDirective } from '../dockerfile/directives';
 import type { Dockerfile } from '../dockerfile/types';
 import type { Finding, Rule } from './types';
 
-const PRAGMA = /^hadolint\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
+// hadolint allows a comment after the list: `# hadolint ignore=DL3008 # we track the distro`.
+const PRAGMA = /^hadolint\s+(global\s+)?ignore\s*=\s*([\w\-, ]+?)\s*(?:#.*)?$/i;
 
 /**
  * The ways a Dockerfile silences a rule, as hadolint and BuildKit users write them:

@@ -56,9 +56,16 @@ export interface LintOptions {
   trustedRegistries: string[];
   /** Path of the shellcheck binary; '' means look it up on PATH; 'off' disables it. */
   shellcheckPath: string;
+  /** Labels a stage must carry and the form of their values (`.hadolint.yaml` label-schema; DL3049-DL3058). */
+  labelSchema: Record<string, LabelType>;
+  /** Labels outside labelSchema are reported (`.hadolint.yaml` strict-labels; DL3050). */
+  strictLabels: boolean;
 }
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '' };
+/** The value forms hadolint's label-schema knows. */
+export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
+
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false };
 
 export interface LintInput {
   dockerfile: Dockerfile;
