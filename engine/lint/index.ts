@@ -1,5 +1,6 @@
 import type { ContextIndex } from '../context/context-index';
 import type { Dockerfile } from '../dockerfile/types';
+import { CHECKS_RULES } from './rules/checks';
 import { executeBitRule } from './rules/execute-bit';
 import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
@@ -10,7 +11,7 @@ import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptio
 export const SYNTAX_RULE = 'LW0001';
 
 /** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule];
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule, ...CHECKS_RULES];
 
 export interface LintRequest {
   dockerfile: Dockerfile;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ContextIndex } from '../context/context-index';
+import { loadDockerignore } from '../context/dockerignore';
 import { parseDockerfile } from '../dockerfile/parser';
 import type { Store } from '../image/store';
 import { baseFacts } from './base-facts';
@@ -22,7 +23,9 @@ export interface LintFileOptions {
 export async function lintFile(file: string, opts: LintFileOptions = {}): Promise<Finding[]> {
   const text = opts.text ?? (await fs.readFile(file, 'utf8'));
   const dockerfile = parseDockerfile(text);
-  const context = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
+  const index = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
+  // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
+  const context = index.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
   const bases = await baseFacts(dockerfile, opts.store);
   return lint({ dockerfile, context, bases, options: opts.options });
 }

@@ -41,6 +41,8 @@ export interface BaseImageFacts {
   label: string;
   /** Layer count, when the image is in the store. */
   layers?: number;
+  /** The image's platform from its config, when the image is in the store. */
+  platform?: { os: string; architecture: string; variant?: string };
   /** Whether the image has a path: true/false when known, undefined when it cannot be told. */
   has(path: string): boolean | undefined;
 }

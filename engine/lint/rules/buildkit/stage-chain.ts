@@ -1,0 +1,10 @@
+import type { Dockerfile, Stage } from '../../../dockerfile/types';
+import { defaultScope } from './scope-cache';
+
+/** The stage and the earlier stages it is built on, nearest first (`FROM builder AS app`). */
+export function stageChain(dockerfile: Dockerfile, stage: Stage): Stage[] {
+  const scope = defaultScope(dockerfile);
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !chain.includes(s); s = scope.stages[s.index]?.base) chain.push(s);
+  return chain;
+}
