@@ -3,7 +3,7 @@ import type { Fix } from '../../types';
 import { writtenKeyword } from './casing';
 import { buildkitRule } from './check';
 import { instructionLines } from './deprecated-forms';
-import { stageChain } from './stage-chain';
+import { stageChain } from '../../stage-chain';
 
 // Commands whose words can be moved into a JSON array unchanged: nothing the shell would expand.
 const PLAIN_COMMAND = /^[\w@%+=:,./-]+(?:[ \t]+[\w@%+=:,./-]+)*$/;

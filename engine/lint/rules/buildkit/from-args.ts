@@ -4,7 +4,7 @@ import type { Dockerfile, Stage, Word } from '../../../dockerfile/types';
 import { hostArchitecture } from '../../../image/platform';
 import { parseReference } from '../../../image/reference';
 import { buildkitRule } from './check';
-import { defaultScope } from './scope-cache';
+import { defaultScope } from '../../scope-cache';
 import { suggestName } from './suggest';
 
 // What FROM sees: the platform ARGs and the global ARGs, with their defaults.

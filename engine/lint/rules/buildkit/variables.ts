@@ -3,7 +3,7 @@ import { expandInstruction, type ExpandedPart } from '../../../dockerfile/scope'
 import type { Instruction } from '../../../dockerfile/types';
 import { goQuote } from '../../../dockerfile/dump';
 import { buildkitRule } from './check';
-import { defaultScope } from './scope-cache';
+import { defaultScope } from '../../scope-cache';
 import { suggestName } from './suggest';
 
 // Build args BuildKit reads itself: never reported as undefined.

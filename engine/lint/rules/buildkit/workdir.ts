@@ -1,7 +1,7 @@
 import { goQuote } from '../../../dockerfile/dump';
 import type { Stage } from '../../../dockerfile/types';
 import { buildkitRule } from './check';
-import { stageChain } from './stage-chain';
+import { stageChain } from '../../stage-chain';
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || p.startsWith('$');
 

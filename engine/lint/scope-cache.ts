@@ -1,5 +1,5 @@
-import { dockerfileScope, type DockerfileScope } from '../../../dockerfile/scope';
-import type { Dockerfile } from '../../../dockerfile/types';
+import { dockerfileScope, type DockerfileScope } from '../dockerfile/scope';
+import type { Dockerfile } from '../dockerfile/types';
 
 const scopes = new WeakMap<Dockerfile, DockerfileScope>();
 
