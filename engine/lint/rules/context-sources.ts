@@ -51,14 +51,12 @@ function sourceProblems(input: LintInput): SourceProblem[] {
   return out;
 }
 
-// A file excluded, or a folder none of whose contents a `!` exception keeps.
+// A file excluded, or an excluded folder none of whose contents a `!` exception keeps (a
+// folder that is kept but emptied still exists, and COPY takes it).
 function excludedWhole(context: ContextIndex, rel: string): boolean {
   const matcher = context.ignoreMatcher();
-  if (!matcher) return false;
-  const file = context.stat(rel);
-  if (file?.type !== 'directory') return matcher.matches(rel);
-  if (matcher.matches(rel) && !matcher.exclusions) return true;
-  return contextEntries(context, rel).every((f) => f.type === 'directory');
+  if (!matcher?.matches(rel)) return false;
+  return context.stat(rel)?.type !== 'directory' || !matcher.exclusions || contextEntries(context, rel).length === 0;
 }
 
 function asFindings(rule: Rule, problems: SourceProblem[]): Finding[] {
