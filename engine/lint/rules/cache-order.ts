@@ -46,7 +46,7 @@ export const cacheOrderRule: Rule = {
           rule: cacheOrderRule.id,
           severity: cacheOrderRule.severity,
           range: broad.instruction.range,
-          message: `${broad.instruction.keyword} ${broad.sources.map((s) => s.value).join(' ')} comes before the dependency install on line ${run.range.start.line + 1}: any change to any file re-runs it. Copy ${install.example} first, install, then copy the rest.`,
+          message: `${broad.instruction.keyword} ${broad.instruction.args.map((a) => a.value).join(' ')} comes before the dependency install on line ${run.range.start.line + 1}: any change to any file re-runs it. Copy ${install.example} first, install, then copy the rest.`,
           fixes: [],
           related: [{ range: run.keywordRange, message: 'the install that loses its cache' }],
         });
