@@ -1,5 +1,5 @@
 import { buildkitDocsUrl } from './rules/buildkit/check';
-import { BUILDKIT_RULES } from './rules/buildkit/index';
+import { BUILDKIT_CHECKS } from './rules/buildkit/index';
 
 /** Where Layerwise's own rule pages live, relative to the repository (and the extension) root. */
 export const RULE_DOCS_DIR = 'docs/rules';
@@ -7,7 +7,7 @@ export const RULE_DOCS_DIR = 'docs/rules';
 /** The published copy of the repository's docs, for places that need an absolute URL (SARIF). */
 export const RULE_DOCS_WEB = 'https://github.com/layerwise/layerwise/blob/main/docs/rules';
 
-const BUILDKIT = new Set(BUILDKIT_RULES.map((r) => r.id));
+const BUILDKIT = new Set(BUILDKIT_CHECKS.map((r) => r.id));
 
 /**
  * Where a rule is documented: hadolint's wiki for DL rules, ShellCheck's wiki for SC codes,

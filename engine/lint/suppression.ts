@@ -1,5 +1,6 @@
 import { parseCheckDirective, type CheckDirective } from '../dockerfile/directives';
 import type { Dockerfile } from '../dockerfile/types';
+import { SYNTAX_RULE_ID } from './syntax-rule';
 import type { Finding, Rule } from './types';
 
 const PRAGMA = /^hadolint\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
@@ -62,7 +63,7 @@ export function suppressionFilter(dockerfile: Dockerfile, rules: readonly Rule[]
   };
   return (f) => {
     // Syntax errors are what docker build rejects: they cannot be silenced.
-    if (f.rule === 'LW0001') return true;
+    if (f.rule === SYNTAX_RULE_ID) return true;
     if (skipAll || silenced(global, f.rule) || silenced(perLine.get(f.range.start.line), f.rule)) return false;
     return true;
   };

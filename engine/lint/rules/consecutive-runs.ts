@@ -25,6 +25,16 @@ function groups(stage: Stage): Instruction[][] {
   return out;
 }
 
+// A comment (or empty) line inside a RUN's continuation lines is not in its text: merging
+// would drop it, so no fix is offered then.
+function hasInnerCommentLines(ins: Instruction): boolean {
+  if (!ins.lineMap) return true;
+  for (let line = ins.range.start.line + 1; line <= ins.range.end.line; line++) {
+    if (ins.lineMap.offsetAt({ line, character: 0 }) < 0) return true;
+  }
+  return false;
+}
+
 /** The merged RUN: each command on its own continuation line, comments above a RUN kept as comment lines. */
 export function mergeRuns(runs: Instruction[], escape: string): string {
   const lines: string[] = [];
@@ -54,17 +64,19 @@ export const consecutiveRunsRule: Rule = {
       for (const runs of groups(stage)) {
         const first = runs[0];
         const last = runs[runs.length - 1];
-        const fix: Fix = {
-          title: `Merge these ${runs.length} RUN instructions into one`,
-          edits: [{ range: { start: first.range.start, end: last.range.end }, newText: mergeRuns(runs, input.dockerfile.escapeChar) }],
-          preferred: true,
-        };
+        const fixes: Fix[] = runs.some(hasInnerCommentLines)
+          ? []
+          : [{
+              title: `Merge these ${runs.length} RUN instructions into one`,
+              edits: [{ range: { start: first.range.start, end: last.range.end }, newText: mergeRuns(runs, input.dockerfile.escapeChar) }],
+              preferred: true,
+            }];
         findings.push({
           rule: consecutiveRunsRule.id,
           severity: consecutiveRunsRule.severity,
           range: { start: runs[1].keywordRange.start, end: last.range.end },
           message: `${runs.length} consecutive RUN instructions make ${runs.length} layers; merged with && they make one, and files a later command deletes then never reach a layer.`,
-          fixes: [fix],
+          fixes,
           related: [{ range: first.keywordRange, message: 'the first RUN of the run' }],
         });
       }

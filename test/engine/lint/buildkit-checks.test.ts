@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ContextIndex } from '../../../engine/context/context-index';
 import { parseDockerfile } from '../../../engine/dockerfile/parser';
 import { lint } from '../../../engine/lint/index';
-import { BUILDKIT_RULES } from '../../../engine/lint/rules/buildkit/index';
+import { BUILDKIT_CHECKS } from '../../../engine/lint/rules/buildkit/index';
 import type { BaseImageFacts, Finding } from '../../../engine/lint/types';
 import { contextWith } from '../../helpers/fixtures';
 
@@ -88,11 +88,11 @@ for (const c of CASES) {
 }
 
 test('every one of the 22 build checks is in the catalog, with Docker docs slugs as names', () => {
-  assert.equal(BUILDKIT_RULES.length, 22);
-  const names = BUILDKIT_RULES.map((r) => r.id);
+  assert.equal(BUILDKIT_CHECKS.length, 22);
+  const names = BUILDKIT_CHECKS.map((r) => r.id);
   for (const n of ['CopyIgnoredFile', 'InvalidDefinitionDescription', 'InvalidBaseImagePlatform']) assert.ok(names.includes(n));
-  assert.equal(BUILDKIT_RULES.find((r) => r.id === 'JSONArgsRecommended')!.name, 'json-args-recommended');
-  assert.equal(BUILDKIT_RULES.find((r) => r.id === 'FromAsCasing')!.name, 'from-as-casing');
+  assert.equal(BUILDKIT_CHECKS.find((r) => r.id === 'JSONArgsRecommended')!.name, 'json-args-recommended');
+  assert.equal(BUILDKIT_CHECKS.find((r) => r.id === 'FromAsCasing')!.name, 'from-as-casing');
 });
 
 test('exact ranges and fixes: the stage name, the AS word, the protocol', () => {
@@ -153,4 +153,12 @@ test('InvalidBaseImagePlatform: a store image of another architecture than the s
   const [f] = of('InvalidBaseImagePlatform', run(src, { bases: new Map([['alpine:3', fact('amd64')]]) }));
   assert.equal(f.message, 'Base image alpine:3 was pulled with platform "linux/amd64", expected "linux/arm64" for current build');
   assert.deepEqual(of('InvalidBaseImagePlatform', run(src, { bases: new Map([['alpine:3', fact('arm64')]]) })), []);
+});
+
+test('a # check= directive BuildKit cannot read is a syntax error (docker build fails), never silenced', () => {
+  const [f] = of('LW0001', run('# check=skip=all;foo=bar\nFROM alpine:3.22\n'));
+  assert.equal(f.message, 'failed to parse check options: invalid check option "foo"');
+  assert.deepEqual(f.range, { start: { line: 0, character: 8 }, end: { line: 0, character: 24 } });
+  assert.match(of('LW0001', run('# check=error=maybe\nFROM alpine:3.22\n'))[0].message, /strconv\.ParseBool: parsing "maybe": invalid syntax/);
+  assert.deepEqual(of('LW0001', run('# check=skip=all;error=true\nFROM alpine:3.22\n')), []);
 });

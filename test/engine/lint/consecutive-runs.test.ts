@@ -28,6 +28,15 @@ test('LW1002: a merged RUN runs like the separate ones: cd and exports stay in t
   assert.equal(out.trim(), '/:unset');
 });
 
+test('LW1002: no fix that would drop a comment inside a RUN; comments between RUNs are kept', () => {
+  const [inner] = findingsOf('LW1002', 'FROM alpine\nRUN a && \\\n  # why b\n  b\nRUN c\n');
+  assert.deepEqual(inner.fixes, []);
+  const src = 'FROM alpine\nRUN a\n\n# loose note\n\n# about c\nRUN c\n';
+  const merged = applyEdits(src, findingsOf('LW1002', src)[0].fixes[0].edits);
+  assert.match(merged, /# loose note/);
+  assert.match(merged, /# about c/);
+});
+
 test('LW1002: no finding for a single RUN, RUNs split by another instruction, or RUNs with flags or heredocs', () => {
   assert.deepEqual(findingsOf('LW1002', 'FROM alpine\nRUN a\nCOPY x /x\nRUN b\n'), []);
   assert.deepEqual(findingsOf('LW1002', 'FROM alpine\nRUN a\nRUN --mount=type=cache,target=/c b\n'), []);

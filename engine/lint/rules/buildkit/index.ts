@@ -1,4 +1,5 @@
 import type { Rule } from '../../types';
+import { checkDirectiveRule } from './check-directive';
 import { consistentInstructionCasing, fromAsCasing, stageNameCasing } from './casing';
 import { maintainerDeprecated, legacyKeyValueFormat, noEmptyContinuation } from './deprecated-forms';
 import { invalidDefinitionDescription } from './description';
@@ -11,7 +12,7 @@ import { secretsUsedInArgOrEnv, undefinedVar } from './variables';
 import { workdirRelativePath } from './workdir';
 
 /** Docker's 22 build checks, in the order of Docker's documentation. */
-export const BUILDKIT_RULES: readonly Rule[] = [
+export const BUILDKIT_CHECKS: readonly Rule[] = [
   stageNameCasing,
   fromAsCasing,
   noEmptyContinuation,
@@ -35,3 +36,6 @@ export const BUILDKIT_RULES: readonly Rule[] = [
   exposeInvalidFormat,
   invalidBaseImagePlatform,
 ];
+
+/** The build checks, and the syntax error BuildKit reports for a `# check=` directive it cannot read. */
+export const BUILDKIT_RULES: readonly Rule[] = [...BUILDKIT_CHECKS, checkDirectiveRule];
