@@ -13,8 +13,8 @@ export interface LintFileOptions {
   text?: string;
   /** Build context folder; default the Dockerfile's folder. */
   context?: string;
-  /** A context index to reuse between runs (the server keeps one per folder). */
-  contextIndex?: ContextIndex;
+  /** A context index to reuse between runs (the server keeps one per folder); null: no build context (an unsaved buffer), so context rules stay silent. */
+  contextIndex?: ContextIndex | null;
   store?: Store;
   options?: Partial<LintOptions>;
 }
@@ -23,9 +23,9 @@ export interface LintFileOptions {
 export async function lintFile(file: string, opts: LintFileOptions = {}): Promise<Finding[]> {
   const text = opts.text ?? (await fs.readFile(file, 'utf8'));
   const dockerfile = parseDockerfile(text);
-  const index = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
+  const index = opts.contextIndex === null ? undefined : (opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file)))));
   // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
-  const context = index.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
+  const context = index?.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
   const bases = await baseFacts(dockerfile, opts.store);
   return lint({ dockerfile, context, bases, options: opts.options });
 }

@@ -88,3 +88,11 @@ test('the .dockerignore lintFile applies is the Dockerfile-specific one when pre
   const found = (await lintFile(file)).filter((f) => f.rule === 'LW4002');
   assert.deepEqual(found.map((f) => f.range.start.line), [2]);
 });
+
+test('without a build context (an unsaved buffer) the context rules stay silent', async () => {
+  const text = 'FROM alpine:3.22\nCOPY missing.txt . \nCOPY . .\n';
+  assert.deepEqual((await lintFile('/Dockerfile', { text, contextIndex: null })).filter((f) => f.rule.startsWith('LW4')), []);
+  const dir = contextWith({ '.env': 'x' });
+  const withContext = await lintFile(path.join(dir, 'Dockerfile'), { text });
+  assert.deepEqual(withContext.filter((f) => f.rule.startsWith('LW4')).map((f) => f.rule).sort(), ['LW4001', 'LW4003']);
+});
