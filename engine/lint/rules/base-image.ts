@@ -119,5 +119,35 @@ export const digestPinningRule: Rule = {
   },
 };
 
+// Docker Hub answers to several names; `*.example.com` allows every subdomain.
+const HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'hub.docker.com']);
+function trusted(domain: string, allowed: string[]): boolean {
+  const host = domain.toLowerCase();
+  return allowed.some((entry) => {
+    const want = entry.trim().toLowerCase();
+    if (want.startsWith('*.')) return host.endsWith(want.slice(1));
+    return want === host || (HUB.has(want) && HUB.has(host));
+  });
+}
+
+/**
+ * LW3005: a base image from a registry outside the configured trusted list (`trustedRegistries`
+ * in .hadolint.yaml or the settings); silent when no list is configured. Unlike hadolint's DL3026
+ * it reads the image through ARG defaults and knows Docker Hub's other names.
+ */
+export const trustedRegistryRule: Rule = {
+  id: 'LW3005',
+  name: 'base-untrusted-registry',
+  severity: 'warning',
+  description: 'A FROM image comes from a registry outside the trusted list.',
+  check(input: LintInput): Finding[] {
+    const allowed = input.options.trustedRegistries;
+    if (allowed.length === 0) return [];
+    return baseReferences(input.dockerfile)
+      .filter((b) => !trusted(b.ref.domain, allowed))
+      .map((b) => finding(trustedRegistryRule, b, `${b.name} comes from ${b.ref.domain}, which is not a trusted registry (${allowed.join(', ')}).`));
+  },
+};
+
 /** The base-image rules, in ID order. */
-export const BASE_IMAGE_RULES: readonly Rule[] = [baseUntaggedRule, baseEndOfLifeRule, smallerVariantRule, digestPinningRule];
+export const BASE_IMAGE_RULES: readonly Rule[] = [baseUntaggedRule, baseEndOfLifeRule, smallerVariantRule, digestPinningRule, trustedRegistryRule];

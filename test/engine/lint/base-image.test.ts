@@ -44,3 +44,11 @@ test('LW3004: digest pinning is off unless given a severity', () => {
   const on = findingsOf('LW3004', 'FROM alpine:3.22\nFROM alpine:3.22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n', { options: { severities: { LW3004: 'warning' } } });
   assert.deepEqual(on.map((f) => [f.range.start.line, f.severity]), [[0, 'warning']]);
 });
+
+test('LW3005: images from registries outside the trusted list, through ARG defaults; silent without a list', () => {
+  const src = 'ARG REG=ghcr.io\nFROM $REG/acme/app:1\nFROM alpine:3.22\nFROM registry.internal.example.com/base:2\nFROM quay.io/x/y:1 AS q\nFROM q\n';
+  assert.deepEqual(findingsOf('LW3005', src), []);
+  const found = findingsOf('LW3005', src, { options: { trustedRegistries: ['index.docker.io', '*.example.com'] } });
+  assert.deepEqual(found.map((f) => f.range.start.line), [1, 4]);
+  assert.match(found[0].message, /ghcr\.io\/acme\/app:1 comes from ghcr\.io/);
+});
