@@ -64,7 +64,8 @@ export function suppressionFilter(dockerfile: Dockerfile, rules: readonly Rule[]
   return (f) => {
     // Syntax errors are what docker build rejects: they cannot be silenced.
     if (f.rule === SYNTAX_RULE_ID) return true;
-    if (skipAll || silenced(global, f.rule) || silenced(perLine.get(f.range.start.line), f.rule)) return false;
+    const here = perLine.get(f.range.start.line);
+    if (skipAll || here?.has('all') || silenced(global, f.rule) || silenced(here, f.rule)) return false;
     return true;
   };
 }

@@ -125,6 +125,7 @@ test('check=skip names checks; a per-instruction # check=skip= comment silences 
   const src = 'FROM alpine\n# check=skip=JSONArgsRecommended\nCMD a b\nENTRYPOINT c d\n';
   const left = of('JSONArgsRecommended', run(src));
   assert.deepEqual(left.map((f) => f.range.start.line), [3]);
+  assert.deepEqual(of('JSONArgsRecommended', run('FROM alpine\n# check=skip=all\nCMD a b\n')), []);
   // BuildKit cuts the value at its first space: only "A," is skipped in `skip=A, B`.
   assert.equal(of('JSONArgsRecommended', run('# check=skip=StageNameCasing, JSONArgsRecommended\nFROM alpine\nCMD a b\n')).length, 1);
 });
