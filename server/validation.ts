@@ -54,7 +54,8 @@ export class Validator {
     try {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
       const { store, layerCountThreshold } = this.settings();
-      const contextIndex = file ? await this.context(path.dirname(file)) : undefined;
+      // An untitled buffer has no build context: not the root folder its placeholder path is in.
+      const contextIndex = file ? await this.context(path.dirname(file)) : null;
       const findings = await lintFile(file ?? '/Dockerfile', {
         text: doc.getText(),
         contextIndex,

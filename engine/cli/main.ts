@@ -8,8 +8,7 @@ import { PUSH_HELP, pushCommand } from './commands/push';
 import { RUN_HELP, runCommand } from './commands/run';
 import { SAVE_HELP, saveCommand } from './commands/save';
 import { LOAD_HELP, loadCommand, pruneCommand, rmCommand, storeCommand, tagCommand } from './commands/store-commands';
-
-declare const LAYERWISE_VERSION: string | undefined;
+import { layerwiseVersion } from './version';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   lint: { run: lintCommand, help: LINT_HELP },
@@ -32,7 +31,7 @@ const USAGE = `layerwise: lint Dockerfiles, build image layers without a daemon,
 
 Usage: layerwise COMMAND [options]
 
-  lint      lint Dockerfiles (text, or hadolint-style JSON)
+  lint      lint Dockerfiles (text, hadolint-style JSON, SARIF, Checkstyle)
   build     build a Dockerfile into the local store
   inspect   layers and the file tree of an image, with provenance
   diff      files and layers that differ between two images
@@ -57,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${typeof LAYERWISE_VERSION === 'string' ? LAYERWISE_VERSION : 'dev'}\n`);
+    process.stdout.write(`${layerwiseVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -40,7 +40,9 @@ async function fromStore(store: Store, word: string): Promise<BaseImageFacts | u
       pathSets.set(image.descriptor.digest, paths);
     }
     const set = paths;
-    return { ref: image.ref, source: 'store', label: familiarReference(parseReference(image.ref)), layers: manifest.layers.length, has: (p) => set.has(p) };
+    const config = await store.readJSON<{ os?: string; architecture?: string; variant?: string }>(manifest.config.digest);
+    const platform = config.os && config.architecture ? { os: config.os, architecture: config.architecture, variant: config.variant } : undefined;
+    return { ref: image.ref, source: 'store', label: familiarReference(parseReference(image.ref)), layers: manifest.layers.length, platform, has: (p) => set.has(p) };
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ContextIndex } from '../context/context-index';
+import { loadDockerignore } from '../context/dockerignore';
 import { parseDockerfile } from '../dockerfile/parser';
 import type { Store } from '../image/store';
 import { baseFacts } from './base-facts';
@@ -21,8 +22,8 @@ export interface LintFileOptions {
   text?: string;
   /** Build context folder; default the Dockerfile's folder. */
   context?: string;
-  /** A context index to reuse between runs (the server keeps one per folder). */
-  contextIndex?: ContextIndex;
+  /** A context index to reuse between runs (the server keeps one per folder); null: no build context (an unsaved buffer), so context rules stay silent. */
+  contextIndex?: ContextIndex | null;
   store?: Store;
   /** Explicit settings; they win over the configuration file's. */
   options?: Partial<LintOptions>;
@@ -44,11 +45,13 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
     }
   }
   const options = mergeLintOptions(config?.options ?? {}, opts.options);
-  const [context, bases, shellcheck] = await Promise.all([
-    opts.contextIndex ?? ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))),
+  const [index, bases, shellcheck] = await Promise.all([
+    opts.contextIndex === null ? undefined : (opts.contextIndex ?? ContextIndex.open(opts.context ?? path.dirname(path.resolve(file)))),
     baseFacts(dockerfile, opts.store),
     shellcheckFindings(dockerfile, options.shellcheckPath ?? '').catch((e: Error) => [shellcheckProblem(e)]),
   ]);
+  // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
+  const context = index?.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
   return lint({ dockerfile, context, bases, options, extra: [...extra, ...shellcheck] });
 }
 

@@ -29,6 +29,8 @@ export interface Finding {
   message: string;
   fixes: Fix[];
   related: RelatedLocation[];
+  /** Codes of other rule families that found the same problem here and were folded into this finding. */
+  alsoReportedAs?: string[];
 }
 
 /** What is known of a base image before building: from the local store, or from built-in tables. */
@@ -41,6 +43,8 @@ export interface BaseImageFacts {
   label: string;
   /** Layer count, when the image is in the store. */
   layers?: number;
+  /** The image's platform from its config, when the image is in the store. */
+  platform?: { os: string; architecture: string; variant?: string };
   /** Whether the image has a path: true/false when known, undefined when it cannot be told. */
   has(path: string): boolean | undefined;
 }
@@ -56,6 +60,8 @@ export interface LintOptions {
   trustedRegistries: string[];
   /** Path of the shellcheck binary; '' means look it up on PATH; 'off' disables it. */
   shellcheckPath: string;
+  /** Report a problem once when several rule families find it (engine/lint/equivalents.ts); false lists every code. */
+  foldEquivalents: boolean;
   /** Labels a stage must carry and the form of their values (`.hadolint.yaml` label-schema; DL3049-DL3058). */
   labelSchema: Record<string, LabelType>;
   /** Labels outside labelSchema are reported (`.hadolint.yaml` strict-labels; DL3050). */
@@ -65,7 +71,7 @@ export interface LintOptions {
 /** The value forms hadolint's label-schema knows. */
 export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false };
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false, foldEquivalents: true };
 
 export interface LintInput {
   dockerfile: Dockerfile;

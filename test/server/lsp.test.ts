@@ -73,7 +73,9 @@ test('a broken Dockerfile gets a syntax diagnostic and the server stays up', asy
     const dir = contextWith({});
     const uri = open(s, path.join(dir, 'Dockerfile'), 'COPY a b\nFROM x y z w\nRUN <<EOF\n\u0000');
     const p = await s.diagnostics(uri, (x) => x.diagnostics.length > 0);
-    assert.ok(p.diagnostics.every((d) => d.code === 'LW0001'));
+    // The parts that parse are still linted (LW4001, LW3001 here); no rule may break on the rest.
+    assert.ok(p.diagnostics.some((d) => d.code === 'LW0001'));
+    assert.ok(!p.diagnostics.some((d) => d.message.startsWith('internal error')), JSON.stringify(p.diagnostics));
     assert.ok(p.diagnostics.some((d) => /unterminated heredoc/.test(d.message)));
     assert.ok(s.alive);
     const again = open(s, path.join(dir, 'Dockerfile.ok'), 'FROM scratch\n');

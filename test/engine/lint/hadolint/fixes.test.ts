@@ -6,7 +6,7 @@ import { lint } from '../../../../engine/lint';
 
 /** Applies the first fix of the rule's first finding with the LSP library's own edit logic. */
 function fixed(src: string, rule: string): string {
-  const f = lint({ dockerfile: parseDockerfile(src) }).find((x) => x.rule === rule);
+  const f = lint({ dockerfile: parseDockerfile(src), options: { foldEquivalents: false } }).find((x) => x.rule === rule);
   assert.ok(f, `${rule} should flag:\n${src}`);
   assert.ok(f.fixes.length > 0, `${rule} should offer a fix`);
   return TextDocument.applyEdits(TextDocument.create('file:///Dockerfile', 'dockerfile', 1, src), f.fixes[0].edits);
@@ -30,7 +30,7 @@ for (const [rule, before, after] of cases) {
   test(`${rule}: the fix gives the corrected Dockerfile, which the rule then passes`, () => {
     const text = fixed(before, rule);
     assert.equal(text, after);
-    assert.deepEqual(lint({ dockerfile: parseDockerfile(text) }).filter((f) => f.rule === rule), []);
+    assert.deepEqual(lint({ dockerfile: parseDockerfile(text), options: { foldEquivalents: false } }).filter((f) => f.rule === rule), []);
   });
 }
 

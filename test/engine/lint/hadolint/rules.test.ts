@@ -5,7 +5,8 @@ import { lint } from '../../../../engine/lint';
 import { HADOLINT_RULES } from '../../../../engine/lint/rules/hadolint';
 import { CASES } from './cases';
 
-const findings = (src: string, rule: string, options = {}) => lint({ dockerfile: parseDockerfile(src), options }).filter((f) => f.rule === rule);
+// Each rule on its own: equivalent codes are not folded here (test/engine/lint/equivalents.test.ts covers that).
+const findings = (src: string, rule: string, options = {}) => lint({ dockerfile: parseDockerfile(src), options: { foldEquivalents: false, ...options } }).filter((f) => f.rule === rule);
 
 for (const c of CASES) {
   test(`${c.rule}: flags what hadolint flags and passes what it passes`, () => {
