@@ -6,7 +6,8 @@ import { Requests, type ImageSharing, type ImagesResult } from '../server/protoc
 /** Nodes of the Images view: the store's totals, then one per image. */
 export type ImagesNode = { kind: 'store'; result: ImagesResult } | { kind: 'image'; image: ImageSharing; ref: string };
 
-const familiar = (ref: string) => ref.replace(/^docker\.io\/(library\/)?/, '');
+/** A normalized reference as Docker prints it (`docker.io/library/x:1` -> `x:1`). */
+export const familiar = (ref: string) => ref.replace(/^docker\.io\/(library\/)?/, '');
 
 /**
  * The "Images" view: the store's images, each with the bytes only it needs and those it shares

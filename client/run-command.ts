@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import { humanSize } from '../engine/analyze/format';
 import { containerChangesText, endLine } from '../engine/container/format';
+import { familiar } from './images-view';
 import { splitWords } from './run-command-words';
 import { Notifications, Requests, type ImagesResult, type RunErrorData, type RunOutputParams, type RunParams, type RunResult } from '../server/protocol';
 
@@ -36,14 +37,15 @@ export async function runImage(deps: RunDeps, args?: RunCommandArgs, ref?: strin
   const id = `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const params: RunParams = { id, ref: chosen.ref, command: chosen.command, timeoutSeconds: chosen.timeoutSeconds, commit: chosen.commit };
   const out = deps.output;
+  const name = familiar(chosen.ref);
   out.show(true);
-  out.appendLine(`$ layerwise run${chosen.timeoutSeconds ? ` --timeout ${chosen.timeoutSeconds}` : ''} ${chosen.ref}${chosen.command?.length ? ` -- ${chosen.command.join(' ')}` : ''}`);
+  out.appendLine(`$ layerwise run${chosen.timeoutSeconds ? ` --timeout ${chosen.timeoutSeconds}` : ''} ${name}${chosen.command?.length ? ` -- ${chosen.command.join(' ')}` : ''}`);
   const sub = client.onNotification(Notifications.runOutput, (p: RunOutputParams) => {
     if (p.id === id) out.append(p.text);
   });
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Layerwise: running ${chosen.ref}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Layerwise: running ${name}`, cancellable: true },
       (_progress, token) => {
         // Cancel stops the container; the reply still comes, with what it changed.
         const stop = token.onCancellationRequested(() => void client.sendRequest(Requests.stopRun, { id }));
@@ -57,7 +59,7 @@ export async function runImage(deps: RunDeps, args?: RunCommandArgs, ref?: strin
     if (interactive) {
       await vscode.commands.executeCommand('layerwise.layers.focus');
       const s = result.run.summary;
-      void vscode.window.showInformationMessage(`${chosen.ref}: ${s.added.count} added, ${s.modified.count} modified, ${s.deleted.count} deleted; the image is ${result.run.imageAfter.unchanged ? 'unchanged' : 'CHANGED'}`);
+      void vscode.window.showInformationMessage(`${name}: ${s.added.count} added, ${s.modified.count} modified, ${s.deleted.count} deleted; the image is ${result.run.imageAfter.unchanged ? 'unchanged' : 'CHANGED'}`);
     }
     return result;
   } catch (e) {
@@ -65,7 +67,7 @@ export async function runImage(deps: RunDeps, args?: RunCommandArgs, ref?: strin
     const data = e instanceof ResponseError ? (e.data as RunErrorData | undefined) : undefined;
     out.appendLine(`layerwise run: ${message}${data?.exitStatus ? ` (docker run would exit ${data.exitStatus})` : ''}`);
     if (!interactive) throw e;
-    void vscode.window.showErrorMessage(`Layerwise: ${chosen.ref} cannot run: ${message}`);
+    void vscode.window.showErrorMessage(`Layerwise: ${name} cannot run: ${message}`);
     return undefined;
   } finally {
     sub.dispose();
@@ -93,7 +95,7 @@ async function pickImage(client: LanguageClient, current: string | undefined): P
     void vscode.window.showWarningMessage('Layerwise: the image store has no image yet; build one first');
     return undefined;
   }
-  const items = images.map((i) => ({ label: i.ref.replace(/^docker\.io\/(library\/)?/, ''), ref: i.ref, description: `${humanSize(i.size)} · ${humanSize(i.sharedBytes)} shared`, detail: i.digest }));
+  const items = images.map((i) => ({ label: familiar(i.ref), ref: i.ref, description: `${humanSize(i.size)} · ${humanSize(i.sharedBytes)} shared`, detail: i.digest }));
   items.sort((a, b) => Number(b.ref === current || b.detail === current) - Number(a.ref === current || a.detail === current));
   return vscode.window.showQuickPick(items, { title: 'Layerwise: Run Image', placeHolder: 'Image to run' });
 }
