@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { generateDockerfile } from './dockerfile-gen.mjs';
+import { interleaved, median } from './interleave.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseDockerfile } = require('../out/engine/dockerfile/parser.js');
@@ -33,33 +34,12 @@ const ignore = ['*.md', '.git'];
 const ours = () => lint({ dockerfile: parseDockerfile(source), context: ContextIndex.withoutGit(contextDir).withDockerignore(ignore) });
 const theirs = () => validate(source);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = (fn) => {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-};
 
 const ourFindings = ours();
 const internal = ourFindings.filter((f) => f.message.startsWith('internal error'));
 if (internal.length > 0) throw new Error(`rules threw: ${JSON.stringify(internal.slice(0, 3))}`);
 const theirDiagnostics = theirs().length;
-for (let i = 0; i < 10; i++) {
-  ours();
-  theirs();
-}
-const a = [];
-const b = [];
-for (let i = 0; i < runs; i++) {
-  // Alternate which goes first so that GC debt from one does not always land on the other.
-  if (i % 2 === 0) {
-    a.push(time(ours));
-    b.push(time(theirs));
-  } else {
-    b.push(time(theirs));
-    a.push(time(ours));
-  }
-}
+const { a, b } = interleaved(ours, theirs, runs);
 const oursMs = median(a);
 const theirsMs = median(b);
 const byRule = new Map();

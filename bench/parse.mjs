@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { generateDockerfile } from './dockerfile-gen.mjs';
+import { interleaved, median } from './interleave.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseDockerfile } = require('../out/engine/dockerfile/parser.js');
@@ -13,16 +14,6 @@ const { DockerfileParser } = require('dockerfile-ast');
 const runs = Math.max(20, Number(process.argv[2] ?? 30));
 const targetLines = Number(process.argv[3] ?? 10_000);
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
 
 const source = generateDockerfile(targetLines);
 const ours = () => parseDockerfile(source);
@@ -32,23 +23,7 @@ const check = ours();
 if (check.errors.length > 0) throw new Error(`generated Dockerfile has parse errors: ${JSON.stringify(check.errors.slice(0, 3))}`);
 const theirInstructions = theirs().getInstructions().length;
 
-// Warm up both, interleaved, so the JIT sees each before anything is measured.
-for (let i = 0; i < 10; i++) {
-  ours();
-  theirs();
-}
-const a = [];
-const b = [];
-for (let i = 0; i < runs; i++) {
-  // Alternate which goes first so that GC debt from one does not always land on the other.
-  if (i % 2 === 0) {
-    a.push(time(ours));
-    b.push(time(theirs));
-  } else {
-    b.push(time(theirs));
-    a.push(time(ours));
-  }
-}
+const { a, b } = interleaved(ours, theirs, runs);
 const oursMs = median(a);
 const theirsMs = median(b);
 console.log(`Dockerfile: ${source.split('\n').length - 1} lines, ${(source.length / 1024).toFixed(0)} KiB; ours ${check.instructions.length} instructions, dockerfile-ast ${theirInstructions}`);
