@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { ResponseError, type CancellationToken, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { build } from '../engine/build/builder';
+import { buildAndAnalyze, parseBuilder, type BuilderChoice } from '../engine/build/delegate/select';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
 import type { BuildErrorData, BuildParams, BuildResult } from './protocol';
@@ -13,13 +13,15 @@ export const BUILD_FAILED = 1;
 const REQUEST_CANCELLED = -32800;
 
 /**
- * Runs a build for the client, reporting each step through work-done progress and stopping
- * when the request is cancelled. Failures become ResponseErrors carrying the instruction's
- * location, so the client can offer "Reveal Instruction".
+ * Runs a build for the client with the configured builder (embedded or a delegate), reporting
+ * each step through work-done progress and stopping when the request is cancelled. Failures
+ * become ResponseErrors carrying the instruction's location, so the client can offer "Reveal
+ * Instruction".
  */
 export async function runBuild(
   params: BuildParams,
   store: Store,
+  builder: BuilderChoice,
   documents: TextDocuments<TextDocument>,
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
@@ -30,7 +32,8 @@ export async function runBuild(
   const subscription = token.onCancellationRequested(() => controller.abort());
   progress.begin('Building image', 0, path.basename(path.dirname(dockerfile)), true);
   try {
-    return await build({
+    return await buildAndAnalyze({
+      builder: parseBuilder(params.builder ?? builder),
       context: params.context ?? path.dirname(dockerfile),
       dockerfile,
       dockerfileText: params.useOpenDocument ? documents.get(params.uri)?.getText() : undefined,

@@ -4,14 +4,13 @@ import type { Dockerfile } from '../../dockerfile/types';
 import { EngineError } from '../../errors';
 import { buildImage, loadDockerfile, type BuiltImage } from '../builder';
 import { selectSandbox } from '../run/select-sandbox';
-import type { BuildOptions } from '../types';
+import type { BuildOptions, BuilderChoice, BuilderKind } from '../types';
+
+export type { BuilderChoice, BuilderKind };
 import { buildahDelegate, probeBuildah } from './buildah';
 import { buildWithDelegate } from './delegate-build';
 import { dockerDelegate, probeDocker } from './docker';
 
-/** Who builds: Layerwise itself, or a delegate whose image is imported back. */
-export type BuilderKind = 'embedded' | 'docker' | 'buildah';
-export type BuilderChoice = BuilderKind | 'auto';
 export const BUILDER_CHOICES: readonly BuilderChoice[] = ['auto', 'embedded', 'docker', 'buildah'];
 
 export interface BuilderOptions extends BuildOptions {
