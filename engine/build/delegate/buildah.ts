@@ -27,7 +27,7 @@ export function buildahIsolation(asked: string | undefined, env: NodeJS.ProcessE
 
 /**
  * The buildah delegate: `buildah bud --layers` (docker format, so HEALTHCHECK, SHELL and ONBUILD
- * are kept, as Docker keeps them), then `buildah push` to a docker-archive. An oci-archive would
+ * are kept, as Docker keeps them; --force-rm, so a failed build leaves no working container), then `buildah push` to a docker-archive. An oci-archive would
  * drop those three fields again: OCI image configs have no place for them.
  */
 export function buildahDelegate(command = buildahCommand(), isolation?: string): Delegate {
@@ -35,7 +35,7 @@ export function buildahDelegate(command = buildahCommand(), isolation?: string):
     name: 'buildah',
     async build(job) {
       const iidfile = path.join(job.workDir, 'iid');
-      const args = ['bud', '--layers', '--format', 'docker', ...commonFlags(job), '--iidfile', iidfile];
+      const args = ['bud', '--layers', '--force-rm', '--format', 'docker', ...commonFlags(job), '--iidfile', iidfile];
       const iso = buildahIsolation(isolation);
       if (iso) args.push('--isolation', iso);
       if (job.sourceDateEpoch !== undefined) args.push('--timestamp', String(job.sourceDateEpoch));
