@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildErrorData, BuildResult } from '../../server/protocol';
+import { parseDockerfile } from '../../engine/dockerfile/parser';
+import { buildahDelegateSkipReason } from '../helpers/delegates';
+import { contextWith, tempDir } from '../helpers/fixtures';
+import { LspSession, serverModule } from '../helpers/lsp';
+
+const serverJs = serverModule();
+
+async function session(settings: Record<string, unknown>): Promise<LspSession> {
+  const s = new LspSession(serverJs!);
+  await s.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { settings } });
+  s.connection.sendNotification('initialized', {});
+  return s;
+}
+
+test('layerwise/build honours the builder setting (and a request\'s own): buildah builds, its errors carry the instruction', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const skip = await buildahDelegateSkipReason();
+  if (skip) return t.skip(skip);
+  const text = 'FROM scratch\nCOPY a.txt /a.txt\nCMD ["/a.txt"]\n';
+  const ctx = contextWith({ Dockerfile: text, 'a.txt': 'a' });
+  const uri = pathToFileURL(path.join(ctx, 'Dockerfile')).toString();
+  const s = await session({ store: tempDir(), layerCountThreshold: 20, builder: 'buildah' });
+  try {
+    const result = (await s.connection.sendRequest('layerwise/build', { uri, tag: 'lsp-buildah' })) as BuildResult;
+    const copy = parseDockerfile(text).instructions[1];
+    // buildah's own history text, mapped back to the COPY line.
+    assert.match(result.image.layers[0].createdBy, /^\/bin\/sh -c #\(nop\) COPY file:/);
+    assert.deepEqual(result.image.layers[0].source, { file: path.join(ctx, 'Dockerfile'), range: copy.range });
+    assert.deepEqual(result.image.layers[0].files.map((f) => f.path), ['/a.txt']);
+
+    // A request may override the setting.
+    const embedded = (await s.connection.sendRequest('layerwise/build', { uri, builder: 'embedded' })) as BuildResult;
+    assert.equal(embedded.image.layers[0].createdBy, 'COPY a.txt /a.txt # buildkit');
+    assert.deepEqual(embedded.image.layers[0].source, result.image.layers[0].source);
+
+    const broken = 'FROM scratch\nCOPY missing.txt /m\n';
+    s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: broken } });
+    const failed = (await s.connection.sendRequest('layerwise/build', { uri, useOpenDocument: true }).then(
+      () => assert.fail('built a COPY of a missing file'),
+      (e: unknown) => e,
+    )) as { code: number; message: string; data: BuildErrorData };
+    assert.equal(failed.code, 1, failed.message);
+    assert.deepEqual(failed.data.location, { file: path.join(ctx, 'Dockerfile'), range: parseDockerfile(broken).instructions[1].range });
+    assert.match(failed.message, /^copy \(line 2\): .*missing\.txt/);
+
+    s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { layerwise: { builder: 'podman' } } });
+    const refused = (await s.connection.sendRequest('layerwise/build', { uri }).then(
+      () => assert.fail('built with an unknown builder'),
+      (e: unknown) => e,
+    )) as { message: string; data: BuildErrorData };
+    assert.match(refused.message, /auto, embedded, docker, buildah/);
+    assert.equal(refused.data.code, 'USAGE');
+  } finally {
+    await s.close();
+  }
+});
