@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeImage } from '../engine/analyze/analyze-image';
 import { defaultStoreDir, Store } from '../engine/image/store';
-import { runBuild } from './builds';
+import { buildProblem, runBuild, textToBuild } from './builds';
 import { Notifications, Requests, type BuildParams, type InspectParams, type RunParams, type ServerSettings, type StopRunParams } from './protocol';
 import { listImages, Runs } from './runs';
 import { fixesToCodeActions } from './service/code-actions';
@@ -86,9 +86,17 @@ connection.onDefinition((params) => {
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
-  const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line));
-  validator.invalidateContexts();
-  return result;
+  const text = await textToBuild(params, documents);
+  try {
+    const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line));
+    validator.setBuildProblem(params.uri, undefined);
+    return result;
+  } catch (e) {
+    validator.setBuildProblem(params.uri, buildProblem(e, params, text));
+    throw e;
+  } finally {
+    validator.invalidateContexts();
+  }
 });
 
 connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { BuildErrorData, BuildResult } from '../../server/protocol';
 import { parseDockerfile } from '../../engine/dockerfile/parser';
 import { buildahDelegateSkipReason } from '../helpers/delegates';
@@ -17,7 +18,7 @@ async function session(settings: Record<string, unknown>): Promise<LspSession> {
   return s;
 }
 
-test('layerwise/build honours the builder setting (and a request\'s own): buildah builds, its errors carry the instruction', async (t) => {
+test('layerwise/build honours the builder setting (and a request\'s own): buildah builds, its errors carry the instruction and show as a diagnostic', async (t) => {
   if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
   const skip = await buildahDelegateSkipReason();
   if (skip) return t.skip(skip);
@@ -47,6 +48,12 @@ test('layerwise/build honours the builder setting (and a request\'s own): builda
     assert.equal(failed.code, 1, failed.message);
     assert.deepEqual(failed.data.location, { file: path.join(ctx, 'Dockerfile'), range: parseDockerfile(broken).instructions[1].range });
     assert.match(failed.message, /^copy \(line 2\): .*missing\.txt/);
+    // The failure shows on the instruction, beside the lint findings, until the text changes.
+    const isBuildProblem = (d: Diagnostic) => d.source === 'layerwise build';
+    const shown = await s.diagnostics(uri, (p) => p.diagnostics.some(isBuildProblem));
+    assert.deepEqual(shown.diagnostics.filter(isBuildProblem).map((d) => [d.range, d.message, d.severity]), [[failed.data.location!.range, failed.message, 1]]);
+    s.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${broken}# edited\n` }] });
+    await s.diagnostics(uri, (p) => p.version === 2 && !p.diagnostics.some(isBuildProblem));
 
     s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { layerwise: { builder: 'podman' } } });
     const refused = (await s.connection.sendRequest('layerwise/build', { uri }).then(
