@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EngineError } from '../../errors';
-import { commonFlags } from './docker';
+import { commonFlags } from './flags';
 import type { Delegate, DelegateJob } from './delegate-build';
 import type { PlannedStep } from './plan';
 import { runDelegate, runQuiet } from './process';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EngineError } from '../../errors';
-import type { BuildOptions } from '../types';
 import type { Delegate, DelegateJob } from './delegate-build';
+import { commonFlags } from './flags';
 import type { PlannedStep } from './plan';
 import { runDelegate, runQuiet } from './process';
 
@@ -51,6 +51,8 @@ export function dockerDelegate(client: DockerClient): Delegate {
       const iidfile = path.join(job.workDir, 'iid');
       const args = [...(client.buildx ? ['buildx', 'build'] : ['build']), '--progress=plain', ...commonFlags(job)];
       if (job.options.tag) args.push('-t', job.options.tag);
+      // BuildKit 0.11+ takes SOURCE_DATE_EPOCH as a build arg for reproducible images; older ones ignore it.
+      if (job.sourceDateEpoch !== undefined && !('SOURCE_DATE_EPOCH' in (job.options.buildArgs ?? {}))) args.push('--build-arg', `SOURCE_DATE_EPOCH=${job.sourceDateEpoch}`);
       if (client.buildx) args.push('--output', `type=docker,dest=${job.archive}`);
       else args.push('--iidfile', iidfile);
       args.push(job.contextDir);
@@ -63,18 +65,6 @@ export function dockerDelegate(client: DockerClient): Delegate {
       await runQuiet({ command: client.command, args: ['save', '-o', job.archive, job.options.tag ?? id] }, job.options.signal);
     },
   };
-}
-
-/** The flags `docker build` and `buildah bud` share (Dockerfile, target, build args, cache, secrets, ssh). */
-export function commonFlags(job: DelegateJob): string[] {
-  const o: BuildOptions = job.options;
-  const args = ['-f', job.dockerfile];
-  if (o.target) args.push('--target', o.target);
-  for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
-  if (o.noCache) args.push('--no-cache');
-  for (const [id, src] of Object.entries(o.secrets ?? {})) args.push('--secret', `id=${id},src=${src}`);
-  if (o.sshSocket) args.push('--ssh', `default=${o.sshSocket}`);
-  return args;
 }
 
 const VERTEX = /^#(\d+) (.*)$/;
