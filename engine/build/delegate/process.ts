@@ -21,13 +21,16 @@ const KILL_AFTER_MS = 10_000;
 /**
  * Runs a delegate's command, handing each line of its output (stdout and stderr) to `onLine`.
  * When the signal fires, the whole process group gets SIGINT (docker and buildah then cancel
- * the build and clean up), SIGKILL if it lingers, and the promise rejects with CANCELLED once
- * the command has exited. A missing command is an UNSUPPORTED error naming it.
+ * the build and clean up; on Windows the client is terminated), SIGKILL if it lingers, and the
+ * promise rejects with CANCELLED once the command has exited. A missing command is an
+ * UNSUPPORTED error naming it.
  */
 export function runDelegate(cmd: DelegateCommand, signal: AbortSignal | undefined, onLine: (line: string) => void): Promise<DelegateExit> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new EngineError('CANCELLED', 'build cancelled'));
-    const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // Its own process group (POSIX), so cancelling reaches what the delegate started too.
+    const group = process.platform !== 'win32';
+    const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
     const tail: string[] = [];
     const take = (line: string) => {
       tail.push(line);
@@ -49,7 +52,9 @@ export function runDelegate(cmd: DelegateCommand, signal: AbortSignal | undefine
     let killTimer: NodeJS.Timeout | undefined;
     const signalGroup = (sig: NodeJS.Signals) => {
       try {
-        process.kill(-child.pid!, sig);
+        // Windows has no process groups or SIGINT: the client is terminated and the daemon cancels its build.
+        if (group) process.kill(-child.pid!, sig);
+        else child.kill();
       } catch {
         // Already gone.
       }

@@ -19,8 +19,9 @@ export const BUILD_HELP = `layerwise build [options] CONTEXT
 Builds the Dockerfile into the local image store (an OCI image layout), without a daemon,
 or through Docker (BuildKit) or buildah, whose image is imported into the store.
 
-  --builder NAME           auto (default: embedded when RUN can be sandboxed, else docker,
-                           else buildah) | embedded | docker | buildah; see docs/builders.md
+  --builder NAME           auto | embedded | docker | buildah (default $LAYERWISE_BUILDER,
+                           else auto: embedded when RUN can be sandboxed, else docker, else
+                           buildah); see docs/builders.md
   --isolation MODE         buildah's RUN isolation (default $BUILDAH_ISOLATION, else chroot)
   -f, --file FILE          Dockerfile (default CONTEXT/Dockerfile)
   -t, --tag REF            tag the image, e.g. hello or hello:1.0
