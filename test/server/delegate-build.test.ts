@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { BuildErrorData, BuildResult } from '../../server/protocol';
 import { parseDockerfile } from '../../engine/dockerfile/parser';
+import { saveDockerArchive } from '../../engine/image/docker-archive';
+import { Store } from '../../engine/image/store';
+import { makeBusyboxImage, runSkipReason } from '../helpers/busybox';
 import { buildahDelegateSkipReason } from '../helpers/delegates';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { LspSession, serverModule } from '../helpers/lsp';
@@ -65,4 +70,29 @@ test('layerwise/build honours the builder setting (and a request\'s own): builda
   } finally {
     await s.close();
   }
+});
+
+test('a delegate build does not outlive the language server', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const skip = (await buildahDelegateSkipReason()) ?? runSkipReason();
+  if (skip) return t.skip(skip);
+  const store = await Store.open(tempDir());
+  const base = `layerwise-lsp/busybox:${process.pid}`;
+  await makeBusyboxImage(store, base);
+  const archive = path.join(tempDir(), 'busybox.tar');
+  await saveDockerArchive(store, [await store.resolve(base)], archive);
+  execFileSync('buildah', ['pull', '--quiet', `docker-archive:${archive}`]);
+  t.after(() => execFileSync('buildah', ['rmi', '-f', `localhost/${base}`]));
+  // The shell execs its last command, so the RUN shows in ps as this sleep, with an unusual length.
+  const marker = `sleep ${8000 + (process.pid % 1000)}`;
+  const ctx = contextWith({ Dockerfile: `FROM localhost/${base}\nRUN ${marker}\n` });
+  const running = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.trim().endsWith(marker));
+  const s = await session({ store: store.dir, layerCountThreshold: 20, builder: 'buildah' });
+  const build = s.connection.sendRequest('layerwise/build', { uri: pathToFileURL(path.join(ctx, 'Dockerfile')).toString() }).catch(() => undefined);
+  for (let i = 0; i < 600 && !running(); i++) await sleep(100);
+  assert.ok(running(), 'the RUN started');
+  await s.close();
+  await build;
+  for (let i = 0; i < 150 && running(); i++) await sleep(100);
+  assert.equal(running(), false, 'the RUN stopped with the server');
 });

@@ -64,12 +64,17 @@ export function runDelegate(cmd: DelegateCommand, signal: AbortSignal | undefine
       killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_AFTER_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A detached delegate would outlive us (the language server closing mid-build): stop it too.
+    const onExit = () => signalGroup('SIGINT');
+    process.once('exit', onExit);
     child.on('error', (e: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
+      process.off('exit', onExit);
       reject(e.code === 'ENOENT' ? new EngineError('UNSUPPORTED', `${cmd.command} is not installed (or not on PATH)`, { cause: e }) : e);
     });
     child.on('close', (code, sig) => {
       signal?.removeEventListener('abort', onAbort);
+      process.off('exit', onExit);
       if (killTimer) clearTimeout(killTimer);
       if (signal?.aborted) return reject(new EngineError('CANCELLED', 'build cancelled'));
       resolve({ code: code ?? (sig ? 128 : 1), tail });
