@@ -3,6 +3,7 @@ import type { BuildResult } from '../../analyze/model';
 import type { Dockerfile } from '../../dockerfile/types';
 import { EngineError } from '../../errors';
 import { buildImage, loadDockerfile, type BuiltImage } from '../builder';
+import { hostBinary } from '../run/host-binaries';
 import { selectSandbox } from '../run/select-sandbox';
 import type { BuildOptions, BuilderChoice, BuilderKind } from '../types';
 
@@ -10,6 +11,7 @@ export type { BuilderChoice, BuilderKind };
 import { buildahDelegate, probeBuildah } from './buildah';
 import { buildWithDelegate } from './delegate-build';
 import { dockerDelegate, probeDocker } from './docker';
+import { runQuiet } from './process';
 
 export const BUILDER_CHOICES: readonly BuilderChoice[] = ['auto', 'embedded', 'docker', 'buildah'];
 
@@ -28,22 +30,36 @@ export function parseBuilder(value: string | undefined): BuilderChoice {
 }
 
 /**
- * The builder `auto` means here: embedded when its RUN steps can be sandboxed (or there are
- * none), else docker when a BuildKit-capable Docker is reachable, else buildah when installed,
- * else embedded (whose error then says what to install).
+ * The builder `auto` means here: embedded when its RUN steps can be sandboxed (a sandbox is
+ * installed and allowed to make namespaces) or there are none, else docker when a
+ * BuildKit-capable Docker is reachable, else buildah when installed, else embedded (whose
+ * error then says what to install).
  */
 export async function resolveBuilder(choice: BuilderChoice, model: Dockerfile): Promise<BuilderKind> {
   if (choice !== 'auto') return choice;
-  if (!needsRun(model)) return 'embedded';
-  try {
-    selectSandbox();
-    return 'embedded';
-  } catch {
-    // No sandbox: look for a delegate.
-  }
+  if (!needsRun(model) || (await sandboxRuns())) return 'embedded';
   if (await probeDocker().then(() => true, () => false)) return 'docker';
   if (await probeBuildah().then(() => true, () => false)) return 'buildah';
   return 'embedded';
+}
+
+let sandboxProbe: Promise<boolean> | undefined;
+
+// An installed sandbox may still be refused namespaces (locked-down hosts, containers): try it once.
+function sandboxRuns(): Promise<boolean> {
+  return (sandboxProbe ??= (async () => {
+    let sandbox;
+    try {
+      sandbox = selectSandbox();
+    } catch {
+      return false;
+    }
+    const probe =
+      sandbox.name === 'chroot'
+        ? { command: hostBinary('unshare'), args: ['--mount', '--uts', '--ipc', '--pid', '--net', '--fork', 'true'] }
+        : { command: hostBinary('bwrap'), args: ['--unshare-all', '--unshare-user', '--die-with-parent', '--ro-bind', '/', '/', 'true'] };
+    return runQuiet(probe).then(() => true, () => false);
+  })());
 }
 
 // RUN anywhere (ONBUILD RUN included) may need a sandbox; a base image's own triggers are not known here.
