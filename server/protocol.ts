@@ -4,9 +4,10 @@
  */
 import type { BuildResult, ImageAnalysis } from '../engine/analyze/model';
 import type { ImageSharing, StoreSharing } from '../engine/analyze/sharing';
+import type { BuilderChoice } from '../engine/build/types';
 import type { ContainerChange, ContainerRun } from '../engine/container/model';
 
-export type { BuildResult, ContainerChange, ContainerRun, ImageAnalysis, ImageSharing, StoreSharing };
+export type { BuildResult, BuilderChoice, ContainerChange, ContainerRun, ImageAnalysis, ImageSharing, StoreSharing };
 
 export interface BuildParams {
   /** The Dockerfile, as a file: URI. */
@@ -18,6 +19,8 @@ export interface BuildParams {
   buildArgs?: Record<string, string>;
   /** Build the editor's text instead of the file on disk. */
   useOpenDocument?: boolean;
+  /** Overrides the `layerwise.builder` setting for this build. */
+  builder?: BuilderChoice;
 }
 
 export interface InspectParams {
@@ -30,6 +33,8 @@ export interface ServerSettings {
   /** Image store folder; empty for the default. */
   store: string;
   layerCountThreshold: number;
+  /** Who builds: auto, embedded, docker or buildah (docs/builders.md). */
+  builder: BuilderChoice;
 }
 
 export const Requests = {

@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeImage } from '../engine/analyze/analyze-image';
 import { defaultStoreDir, Store } from '../engine/image/store';
-import { runBuild } from './builds';
+import { buildProblem, runBuild, textToBuild } from './builds';
 import { Notifications, Requests, type BuildParams, type InspectParams, type RunParams, type ServerSettings, type StopRunParams } from './protocol';
 import { listImages, Runs } from './runs';
 import { fixesToCodeActions } from './service/code-actions';
@@ -20,7 +20,7 @@ import { Validator } from './validation';
 // The server speaks LSP over whatever transport it was started with (--stdio, --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let settings: ServerSettings = { store: '', layerCountThreshold: 20 };
+let settings: ServerSettings = { store: '', layerCountThreshold: 20, builder: 'auto' };
 let store: Promise<Store> | undefined;
 
 const openStore = (): Promise<Store> => (store ??= Store.open(settings.store || defaultStoreDir()));
@@ -55,7 +55,7 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration((change) => {
   const s = (change.settings as { layerwise?: Partial<ServerSettings> & { lint?: { layerCountThreshold?: number } } } | undefined)?.layerwise;
-  if (s) applySettings({ store: s.store, layerCountThreshold: s.lint?.layerCountThreshold ?? s.layerCountThreshold });
+  if (s) applySettings({ store: s.store, layerCountThreshold: s.lint?.layerCountThreshold ?? s.layerCountThreshold, builder: s.builder });
   validator.revalidateAll();
 });
 
@@ -86,9 +86,17 @@ connection.onDefinition((params) => {
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
-  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line));
-  validator.invalidateContexts();
-  return result;
+  const text = await textToBuild(params, documents);
+  try {
+    const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line));
+    validator.setBuildProblem(params.uri, undefined);
+    return result;
+  } catch (e) {
+    validator.setBuildProblem(params.uri, buildProblem(e, params, text));
+    throw e;
+  } finally {
+    validator.invalidateContexts();
+  }
 });
 
 connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
@@ -18,6 +18,8 @@ const DEBOUNCE_MS = 150;
 export class Validator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly contexts = new Map<string, Promise<ContextIndex>>();
+  /** The last build's failure per Dockerfile, with the text that was built. */
+  private readonly buildProblems = new Map<string, { diagnostic: Diagnostic; text: string }>();
 
   constructor(
     private readonly connection: Connection,
@@ -39,6 +41,19 @@ export class Validator {
   /** Re-lints every open document (settings changed, files changed). */
   revalidateAll(): void {
     for (const doc of this.documents.all()) this.schedule(doc, 0);
+  }
+
+  /**
+   * Shows a build failure on its instruction beside the lint findings, for as long as the
+   * Dockerfile's text is the one that was built (an edit may have moved or fixed it); no
+   * problem clears the last one.
+   */
+  setBuildProblem(uri: string, problem: { diagnostic: Diagnostic; text: string } | undefined): void {
+    if (problem) this.buildProblems.set(uri, problem);
+    else if (!this.buildProblems.delete(uri)) return;
+    const doc = this.documents.get(uri);
+    if (doc) this.schedule(doc, 0);
+    else void this.connection.sendDiagnostics({ uri, diagnostics: problem ? [problem.diagnostic] : [] });
   }
 
   clear(uri: string): void {
@@ -63,7 +78,10 @@ export class Validator {
         options: { layerCountThreshold },
       });
       if (this.documents.get(uri)?.version !== version) return;
-      await this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+      const built = this.buildProblems.get(uri);
+      const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+      if (built && built.text === doc.getText()) diagnostics.push(built.diagnostic);
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }

@@ -50,3 +50,8 @@ export function toDiagnostic(uri: string, f: Finding): Diagnostic {
     data: { fixes: f.fixes },
   };
 }
+
+/** A failed build as a diagnostic on the instruction it failed at. */
+export function buildFailureDiagnostic(message: string, range: Diagnostic['range']): Diagnostic {
+  return { range, severity: DiagnosticSeverity.Error, code: 'build', source: 'layerwise build', message };
+}
