@@ -23,7 +23,7 @@ import { saveDockerArchive } from '../../engine/image/docker-archive';
 import { Store } from '../../engine/image/store';
 import { makeBusyboxImage, runSkipReason } from '../helpers/busybox';
 import { buildahDelegateSkipReason, dockerDelegateSkipReason } from '../helpers/delegates';
-import { tempDir } from '../helpers/fixtures';
+import { tempDir, prepareCase } from '../helpers/fixtures';
 import { projectRoot } from '../helpers/paths';
 import { run } from '../helpers/tools';
 
@@ -133,6 +133,7 @@ async function equivalence(t: import('node:test').TestContext, builder: Exclude<
     for (const name of fs.readdirSync(CASES).sort()) {
       await t.test(name, async () => {
         const dir = path.join(CASES, name);
+        prepareCase(dir);
         const delegateTag = `layerwise-eq/${builder}-${name}:${process.pid}`;
         refs.push(delegateTag);
         const native = await build({ context: dir, store, tag: `layerwise-eq/native-${name}:${process.pid}`, buildArgs: { BASE: base } });
