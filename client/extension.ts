@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BuildResult } from '../server/protocol';
+import { REVEAL_LAYER_COMMAND, type BuildResult, type RevealLayerArgs } from '../server/protocol';
 import { buildImage, type BuildCommandArgs } from './build-command';
 import { startLanguageClient } from './language-client';
 import { LayersView } from './layers-view';
 import { revealRange, type Location } from './reveal';
+import { revealLayer } from './reveal-layer';
 
 /** What the extension offers to tests and other extensions. */
 export interface LayerwiseApi {
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     vscode.commands.registerCommand('layerwise.buildImage', (args?: BuildCommandArgs | vscode.Uri) => (args instanceof vscode.Uri ? buildImage(deps, undefined, args) : buildImage(deps, args))),
     vscode.commands.registerCommand('layerwise.refreshLayers', () => layersView.refresh()),
     vscode.commands.registerCommand('layerwise.revealInstruction', (location: Location) => revealRange(location)),
+    vscode.commands.registerCommand(REVEAL_LAYER_COMMAND, (args: RevealLayerArgs) => revealLayer(args, layersView, treeView, () => started)),
   );
   return { layersView, client: () => started, lastBuild: () => lastBuild };
 }

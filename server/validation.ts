@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
+import type { LintOptions } from '../engine/lint/types';
 import { toDiagnostic } from './service/diagnostics';
 
 const DEBOUNCE_MS = 150;
@@ -22,8 +23,15 @@ export class Validator {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
-    private readonly settings: () => { store: Store | undefined; layerCountThreshold: number },
+    private readonly settings: () => { store: Store | undefined; options: Partial<LintOptions> },
   ) {}
+
+  private readonly published = new Map<string, Diagnostic[]>();
+
+  /** The diagnostics last published for a document (what "fix all" works on). */
+  diagnostics(uri: string): Diagnostic[] {
+    return this.published.get(uri) ?? [];
+  }
 
   /** Lints a document after a short pause; a newer change restarts the pause. */
   schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
@@ -44,6 +52,7 @@ export class Validator {
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -53,22 +62,20 @@ export class Validator {
     const version = doc.version;
     try {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
-      const { store, layerCountThreshold } = this.settings();
+      const { store, options } = this.settings();
       const contextIndex = file ? await this.context(path.dirname(file)) : undefined;
-      const findings = await lintFile(file ?? '/Dockerfile', {
-        text: doc.getText(),
-        contextIndex,
-        store,
-        options: { layerCountThreshold },
-      });
+      const findings = await lintFile(file ?? '/Dockerfile', { text: doc.getText(), contextIndex, store, options });
       if (this.documents.get(uri)?.version !== version) return;
-      await this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+      const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+      this.published.set(uri, diagnostics);
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
   }
 
-  private context(dir: string): Promise<ContextIndex> {
+  /** The build context index of a folder, shared with linting until files change. */
+  context(dir: string): Promise<ContextIndex> {
     let ctx = this.contexts.get(dir);
     if (!ctx) {
       ctx = ContextIndex.open(dir);

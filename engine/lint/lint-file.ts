@@ -23,6 +23,6 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
   const text = opts.text ?? (await fs.readFile(file, 'utf8'));
   const dockerfile = parseDockerfile(text);
   const context = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
-  const bases = await baseFacts(dockerfile, opts.store);
+  const bases = await baseFacts(dockerfile, opts.store, opts.options?.baseOverrides);
   return lint({ dockerfile, context, bases, options: opts.options });
 }

@@ -56,9 +56,22 @@ export interface LintOptions {
   trustedRegistries: string[];
   /** Path of the shellcheck binary; '' means look it up on PATH; 'off' disables it. */
   shellcheckPath: string;
+  /**
+   * Additions to the built-in table of base images, keyed by repository (`mycorp/runtime`, every
+   * tag) or reference (`mycorp/runtime:2`): the programs it has, and when its support ends.
+   */
+  baseOverrides: Record<string, BaseOverride>;
 }
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '' };
+/** What a user tells Layerwise about a base image the built-in table does not know. */
+export interface BaseOverride {
+  /** Absolute paths of programs the image has; the other probed interpreters are taken as absent. */
+  present?: string[];
+  /** ISO date its support ends. */
+  eol?: string;
+}
+
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', baseOverrides: {} };
 
 export interface LintInput {
   dockerfile: Dockerfile;

@@ -1,0 +1,205 @@
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver';
+import { PLATFORM_ARGS } from '../../engine/dockerfile/scope';
+import type { Instruction } from '../../engine/dockerfile/types';
+import { FLAGS, MOUNT_OPTIONS, MOUNT_TYPES, NOT_IN_ONBUILD, type FlagInfo } from './completion-data';
+import { inside, instructionAt, parsed, type ParsedDocument } from './document';
+import { INSTRUCTION_DOCS } from './instruction-docs';
+
+/** What completion needs from outside the text: the build context and the local image store. */
+export interface CompletionEnv {
+  /** Entries of a context folder (relative, '' for the root), ignored files left out; [] when unknown. */
+  contextEntries?(dir: string): { name: string; directory: boolean }[];
+  /** Image references in the local store, as Docker prints them (`alpine:3.20`). */
+  images?: string[];
+}
+
+const EMPTY: CompletionList = { isIncomplete: false, items: [] };
+
+/**
+ * Completion at a position: instruction keywords at the start of a line, flags and their
+ * values (RUN --mount fields included), stage names after --from / from= / FROM, variable
+ * names after `$` and `${`, build-context paths in COPY/ADD, and local images after FROM.
+ */
+export function completionAt(text: string, p: Position, env: CompletionEnv = {}): CompletionList {
+  const doc = parsed(text);
+  const ins = instructionAt(doc.dockerfile, p);
+  const heredoc = ins?.heredocs.find((h) => h.bodyRange.start.line <= p.line && p.line <= h.bodyRange.end.line && !inside(h.markerRange, p));
+  const before = logicalPrefix(doc, p);
+  const dollar = /\$\{?([A-Za-z0-9_]*)$/.exec(before);
+  if (dollar) return list(variables(doc, ins, p, replaceBack(p, dollar[1].length)));
+  if (heredoc || /^\s*#/.test(before)) return EMPTY;
+
+  const keywordOnly = /^\s*(?:(ONBUILD)\s+)?([A-Za-z]*)$/i.exec(before);
+  if (keywordOnly) return list(keywords(replaceBack(p, keywordOnly[2].length), !!keywordOnly[1]));
+
+  const head = /^\s*(?:ONBUILD\s+)?([A-Za-z]+)\s+/i.exec(before);
+  if (!head) return EMPTY;
+  const keyword = head[1].toUpperCase();
+  const rest = before.slice(head[0].length);
+  const token = /\S*$/.exec(rest)![0];
+  const earlier = rest.slice(0, rest.length - token.length).split(/\s+/).filter(Boolean);
+  const argsSoFar = earlier.filter((w) => !w.startsWith('--'));
+
+  if (token.startsWith('--') && argsSoFar.length === 0) return list(flagCompletion(doc, keyword, token, earlier, p));
+  if (keyword === 'FROM') {
+    if (argsSoFar.length === 0) return list(images(doc, p, token, env));
+    if (argsSoFar.length === 1) return list([{ label: 'AS', kind: CompletionItemKind.Keyword, detail: 'name this stage', textEdit: { range: replaceBack(p, token.length), newText: 'AS ' } }]);
+    return EMPTY;
+  }
+  if ((keyword === 'COPY' || keyword === 'ADD') && !earlier.some((w) => w.startsWith('--from')) && !token.startsWith('[') && !token.startsWith('"') && !token.startsWith('<<')) {
+    return list(contextPaths(p, token, env));
+  }
+  if (keyword === 'HEALTHCHECK' && argsSoFar.length === 0) {
+    return list(['CMD', 'NONE'].map((k) => ({ label: k, kind: CompletionItemKind.Keyword, textEdit: { range: replaceBack(p, token.length), newText: `${k} ` } })));
+  }
+  return EMPTY;
+}
+
+function list(items: CompletionItem[]): CompletionList {
+  return { isIncomplete: false, items };
+}
+
+/** The range from `length` characters before the cursor to the cursor. */
+function replaceBack(p: Position, length: number): Range {
+  return { start: { line: p.line, character: p.character - length }, end: p };
+}
+
+/** The instruction's text before the cursor, continuation lines joined (so `RUN --mount=...\` on earlier lines counts). */
+function logicalPrefix(doc: ParsedDocument, p: Position): string {
+  const escape = doc.dockerfile.escapeChar;
+  let text = (doc.lines[p.line] ?? '').slice(0, p.character);
+  for (let l = p.line - 1; l >= 0; l--) {
+    const line = doc.lines[l] ?? '';
+    if (/^\s*#/.test(line)) continue;
+    const trimmed = line.trimEnd();
+    if (!trimmed.endsWith(escape)) break;
+    text = `${trimmed.slice(0, -1)} ${text}`;
+  }
+  return text;
+}
+
+function keywords(range: Range, inOnbuild: boolean): CompletionItem[] {
+  return Object.entries(INSTRUCTION_DOCS)
+    .filter(([k]) => !(inOnbuild && NOT_IN_ONBUILD.has(k)))
+    .map(([k, docs]) => ({
+      label: k,
+      kind: CompletionItemKind.Keyword,
+      documentation: { kind: 'markdown', value: docs },
+      textEdit: { range, newText: `${k} ` },
+      deprecated: k === 'MAINTAINER',
+    }));
+}
+
+function flagCompletion(doc: ParsedDocument, keyword: string, token: string, earlier: string[], p: Position): CompletionItem[] {
+  const flags = FLAGS[keyword] ?? [];
+  const eq = token.indexOf('=');
+  if (eq < 0) {
+    const used = new Set(earlier.map((w) => /^--([\w-]+)/.exec(w)?.[1]));
+    return flags
+      .filter((f) => f.repeatable || !used.has(f.name))
+      .map((f) => ({
+        label: `--${f.name}`,
+        kind: CompletionItemKind.Property,
+        documentation: { kind: 'markdown', value: f.doc },
+        textEdit: { range: replaceBack(p, token.length), newText: f.bare ? `--${f.name}` : `--${f.name}=` },
+        command: f.bare ? undefined : { title: 'values', command: 'editor.action.triggerSuggest' },
+      }));
+  }
+  const name = token.slice(2, eq);
+  const value = token.slice(eq + 1);
+  const flag = flags.find((f) => f.name === name);
+  if (!flag) return [];
+  if (keyword === 'RUN' && name === 'mount') return mountCompletion(doc, value, p);
+  if (name === 'from') return stageNames(doc, p, value.length);
+  return valuesOf(flag, value.length, p);
+}
+
+function valuesOf(flag: FlagInfo | { values?: string[] }, typed: number, p: Position): CompletionItem[] {
+  return (flag.values ?? []).map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range: replaceBack(p, typed), newText: v } }));
+}
+
+/** RUN --mount=...: field names for the mount's type, then each field's values. */
+function mountCompletion(doc: ParsedDocument, value: string, p: Position): CompletionItem[] {
+  const fields = value.split(',');
+  const current = fields.pop()!;
+  const type = fields.map((f) => /^type=(\w+)$/.exec(f)?.[1]).find(Boolean) ?? 'bind';
+  const eq = current.indexOf('=');
+  if (eq >= 0) {
+    const key = current.slice(0, eq).toLowerCase();
+    const typed = current.length - eq - 1;
+    if (key === 'type') return Object.entries(MOUNT_TYPES).map(([t, docs]) => ({ label: t, kind: CompletionItemKind.EnumMember, documentation: docs, textEdit: { range: replaceBack(p, typed), newText: `${t},` }, command: { title: 'fields', command: 'editor.action.triggerSuggest' } }));
+    if (key === 'from') return stageNames(doc, p, typed);
+    const option = (MOUNT_OPTIONS[type] ?? []).find((o) => o.key === key);
+    return option ? valuesOf(option, typed, p) : [];
+  }
+  const given = new Set(fields.map((f) => f.split('=')[0].toLowerCase()));
+  const options = [...(given.has('type') ? [] : [{ key: 'type', doc: 'bind (default), cache, tmpfs, secret or ssh.' }]), ...(MOUNT_OPTIONS[type] ?? [])];
+  return options
+    .filter((o) => !given.has(o.key))
+    .map((o) => ({
+      label: o.bare ? o.key : `${o.key}=`,
+      kind: CompletionItemKind.Field,
+      detail: `${type} mount`,
+      documentation: o.doc,
+      textEdit: { range: replaceBack(p, current.length), newText: o.bare ? o.key : `${o.key}=` },
+      command: o.bare ? undefined : { title: 'values', command: 'editor.action.triggerSuggest' },
+    }));
+}
+
+/** Named stages defined before the cursor's stage (BuildKit refuses later ones). */
+function stageNames(doc: ParsedDocument, p: Position, typed: number): CompletionItem[] {
+  return doc.dockerfile.stages
+    .filter((s) => s.name && s.from.range.start.line < p.line && !inside(s.from.range, p))
+    .map((s) => ({ label: s.name!, kind: CompletionItemKind.Module, detail: `stage ${s.index}: FROM ${s.base?.value ?? ''}`, textEdit: { range: replaceBack(p, typed), newText: s.name! } }));
+}
+
+function images(doc: ParsedDocument, p: Position, token: string, env: CompletionEnv): CompletionItem[] {
+  const range = replaceBack(p, token.length);
+  const items: CompletionItem[] = stageNames(doc, p, token.length);
+  items.push({ label: 'scratch', kind: CompletionItemKind.Constant, detail: 'an empty image', textEdit: { range, newText: 'scratch' } });
+  for (const ref of env.images ?? []) {
+    items.push({ label: ref, kind: CompletionItemKind.Reference, detail: 'local image store', textEdit: { range, newText: ref }, filterText: ref });
+  }
+  return items;
+}
+
+function contextPaths(p: Position, token: string, env: CompletionEnv): CompletionItem[] {
+  if (!env.contextEntries || token.includes('$')) return [];
+  const slash = token.lastIndexOf('/');
+  const dir = token.slice(0, slash + 1).replace(/^\.\//, '');
+  const partial = token.slice(slash + 1);
+  return env.contextEntries(dir).map((e) => ({
+    label: e.directory ? `${e.name}/` : e.name,
+    kind: e.directory ? CompletionItemKind.Folder : CompletionItemKind.File,
+    detail: 'build context',
+    textEdit: { range: replaceBack(p, partial.length), newText: e.directory ? `${e.name}/` : e.name },
+    command: e.directory ? { title: 'more', command: 'editor.action.triggerSuggest' } : undefined,
+  }));
+}
+
+/** Variables visible at the cursor: FROM lines see the global ARGs, other lines their stage's ARG/ENV. */
+function variables(doc: ParsedDocument, ins: Instruction | undefined, p: Position, range: Range): CompletionItem[] {
+  const df = doc.dockerfile;
+  const isFrom = ins?.keyword === 'FROM' || /^\s*FROM\s/i.test(doc.lines[p.line] ?? '');
+  const names = new Map<string, string>();
+  if (isFrom || df.stages.length === 0 || p.line < df.stages[0].from.range.start.line) {
+    for (const [name, v] of doc.scope.global) names.set(name, v.value);
+  } else {
+    // The scope of the instruction under the cursor, else of the one before it; plus what that one declares.
+    const previous = ins ?? [...df.instructions].reverse().find((i) => i.range.end.line < p.line);
+    const at = previous && doc.scope.at(previous);
+    for (const [name, v] of at?.vars ?? []) names.set(name, v.value);
+    for (const name of at?.declaredArgs ?? []) if (!names.has(name)) names.set(name, '');
+    if (previous && previous !== ins && (previous.keyword === 'ARG' || previous.keyword === 'ENV')) {
+      for (const kv of previous.keyValues) names.set(kv.key.value, kv.value?.value ?? '');
+    }
+    for (const name of PLATFORM_ARGS) if (!names.has(name) && at?.declaredArgs.has(name)) names.set(name, '');
+  }
+  return [...names].map(([name, value]) => ({
+    label: name,
+    kind: CompletionItemKind.Variable,
+    detail: value === '' ? undefined : value,
+    insertTextFormat: InsertTextFormat.PlainText,
+    textEdit: { range, newText: name },
+  }));
+}
