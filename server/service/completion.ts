@@ -146,10 +146,14 @@ function mountCompletion(doc: ParsedDocument, value: string, p: Position): Compl
     }));
 }
 
-/** Named stages defined before the cursor's stage (BuildKit refuses later ones). */
+/** Named stages defined before the cursor's stage (BuildKit refuses later ones and the stage itself). */
 function stageNames(doc: ParsedDocument, p: Position, typed: number): CompletionItem[] {
-  return doc.dockerfile.stages
-    .filter((s) => s.name && s.from.range.start.line < p.line && !inside(s.from.range, p))
+  const stages = doc.dockerfile.stages;
+  const own = [...stages].reverse().find((s) => s.from.range.start.line <= p.line);
+  // On a FROM line the parser has not made a stage of yet, every stage above it counts.
+  const limit = own && own.from.range.start.line !== p.line && /^\s*FROM\b/i.test(doc.lines[p.line] ?? '') ? own.index + 1 : (own?.index ?? 0);
+  return stages
+    .filter((s) => s.name && s.index < limit)
     .map((s) => ({ label: s.name!, kind: CompletionItemKind.Module, detail: `stage ${s.index}: FROM ${s.base?.value ?? ''}`, textEdit: { range: replaceBack(p, typed), newText: s.name! } }));
 }
 

@@ -25,7 +25,7 @@ export function documentSymbols(text: string): DocumentSymbol[] {
 
 function instructionSymbol(ins: Instruction): DocumentSymbol {
   const names = ins.keyValues.map((kv) => kv.key.value).join(' ');
-  const detail = (ins.keyword === 'ARG' || ins.keyword === 'ENV' ? names : ins.argsText).replace(/\s+/g, ' ');
+  const detail = (ins.keyword === 'ARG' || ins.keyword === 'ENV' ? names : ins.original.trim().slice(ins.keyword.length)).trim().replace(/\s+/g, ' ');
   return {
     name: ins.keyword,
     detail: detail.length > 60 ? `${detail.slice(0, 59)}…` : detail,

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { InitializeResult } from 'vscode-languageserver-protocol';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -75,4 +77,24 @@ export class LspSession {
     clearTimeout(timer);
     this.connection.dispose();
   }
+}
+
+/** Starts the built server (dist/server.js) and initializes it with the given settings, as VS Code does. */
+export async function startSession(store: string, settings: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}): Promise<{ session: LspSession; init: InitializeResult }> {
+  const s = new LspSession(serverModule()!);
+  const init = (await s.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true }, ...capabilities },
+    initializationOptions: { settings: { store, layerCountThreshold: 20, ...settings } },
+  })) as InitializeResult;
+  s.connection.sendNotification('initialized', {});
+  return { session: s, init };
+}
+
+/** Opens a document in the session (its text from disk unless given) and returns its URI. */
+export function openDocument(s: LspSession, file: string, text = fs.readFileSync(file, 'utf8')): string {
+  const uri = pathToFileURL(file).toString();
+  s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  return uri;
 }
