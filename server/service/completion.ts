@@ -1,6 +1,6 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver';
 import { PLATFORM_ARGS } from '../../engine/dockerfile/scope';
-import type { Instruction } from '../../engine/dockerfile/types';
+import type { Instruction, Stage } from '../../engine/dockerfile/types';
 import { FLAGS, MOUNT_OPTIONS, MOUNT_TYPES, NOT_IN_ONBUILD, type FlagInfo } from './completion-data';
 import { inside, instructionAt, parsed, type ParsedDocument } from './document';
 import { INSTRUCTION_DOCS } from './instruction-docs';
@@ -181,23 +181,36 @@ function contextPaths(p: Position, token: string, env: CompletionEnv): Completio
   }));
 }
 
-/** Variables visible at the cursor: FROM lines see the global ARGs, other lines their stage's ARG/ENV. */
+/**
+ * Variables visible at the cursor: FROM lines see the global ARGs, other lines the ARG/ENV of
+ * their stage (and of the stages it is built on) written above the cursor. Read from the
+ * declarations, not the full scope walk, so a keystroke in a long file stays cheap; the
+ * value shown is the one written there.
+ */
 function variables(doc: ParsedDocument, ins: Instruction | undefined, p: Position, range: Range): CompletionItem[] {
   const df = doc.dockerfile;
   const isFrom = ins?.keyword === 'FROM' || /^\s*FROM\s/i.test(doc.lines[p.line] ?? '');
   const names = new Map<string, string>();
-  if (isFrom || df.stages.length === 0 || p.line < df.stages[0].from.range.start.line) {
-    for (const [name, v] of doc.scope.global) names.set(name, v.value);
-  } else {
-    // The scope of the instruction under the cursor, else of the one before it; plus what that one declares.
-    const previous = ins ?? [...df.instructions].reverse().find((i) => i.range.end.line < p.line);
-    const at = previous && doc.scope.at(previous);
-    for (const [name, v] of at?.vars ?? []) names.set(name, v.value);
-    for (const name of at?.declaredArgs ?? []) if (!names.has(name)) names.set(name, '');
-    if (previous && previous !== ins && (previous.keyword === 'ARG' || previous.keyword === 'ENV')) {
-      for (const kv of previous.keyValues) names.set(kv.key.value, kv.value?.value ?? '');
+  const declare = (list: Instruction[], before: number) => {
+    for (const i of list) {
+      if (i.range.start.line >= before || (i.keyword !== 'ARG' && i.keyword !== 'ENV')) continue;
+      for (const kv of i.keyValues) names.set(kv.key.value, kv.value?.value ?? names.get(kv.key.value) ?? '');
     }
-    for (const name of PLATFORM_ARGS) if (!names.has(name) && at?.declaredArgs.has(name)) names.set(name, '');
+  };
+  const own = [...df.stages].reverse().find((s) => s.from.range.start.line <= p.line);
+  if (isFrom || !own) {
+    for (const name of PLATFORM_ARGS) names.set(name, '');
+    declare(df.globalArgs, p.line);
+  } else {
+    names.set('PATH', '');
+    const chain: Stage[] = [];
+    for (let s: Stage | undefined = own; s && !chain.includes(s); ) {
+      chain.unshift(s);
+      const base: string | undefined = s.base?.value.toLowerCase();
+      const index: number = s.index;
+      s = df.stages.find((x) => x.index < index && x.name === base);
+    }
+    for (const s of chain) declare(s.instructions, s === own ? p.line : Infinity);
   }
   return [...names].map(([name, value]) => ({
     label: name,
