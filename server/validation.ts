@@ -7,6 +7,7 @@ import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
 import type { LintOptions } from '../engine/lint/types';
 import { toDiagnostic } from './service/diagnostics';
+import { parsed } from './service/document';
 
 const DEBOUNCE_MS = 150;
 
@@ -64,7 +65,7 @@ export class Validator {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
       const { store, options } = this.settings();
       const contextIndex = file ? await this.context(path.dirname(file)) : undefined;
-      const findings = await lintFile(file ?? '/Dockerfile', { text: doc.getText(), contextIndex, store, options });
+      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options });
       if (this.documents.get(uri)?.version !== version) return;
       const diagnostics = findings.map((f) => toDiagnostic(uri, f));
       this.published.set(uri, diagnostics);

@@ -17,7 +17,7 @@ export interface ParsedDocument {
 // Features are asked one after another about the same version (diagnostics, semantic tokens,
 // folding, CodeLens...): a few recent texts cover them all without parsing the file again.
 const recent: ParsedDocument[] = [];
-const RECENT = 4;
+const RECENT = 3;
 
 /** The parsed form of `text`, shared by every feature asked about the same text. */
 export function parsed(text: string): ParsedDocument {
