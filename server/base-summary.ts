@@ -1,10 +1,10 @@
-import type { Dockerfile } from '../engine/dockerfile/types';
 import type { ImageConfig, Manifest } from '../engine/image/oci';
 import { familiarReference, parseReference } from '../engine/image/reference';
 import type { Store } from '../engine/image/store';
 import { endOfLife } from '../engine/lint/data/eol';
 import { KNOWN_BASES } from '../engine/lint/data/known-bases';
 import type { BaseOverride } from '../engine/lint/types';
+import type { ParsedDocument } from './service/document';
 import type { BaseSummary } from './service/navigation';
 
 // Store images are immutable by digest: their figures are read once per process.
@@ -15,15 +15,19 @@ const byDigest = new Map<string, Omit<BaseSummary, 'eol'>>();
  * from the local store when it holds the image, else the built-in table's name; the release's
  * end of life from the EOL table or the user's overrides. Unknown images are left out.
  */
-export async function baseSummaries(df: Dockerfile, store: Store | undefined, overrides: Record<string, BaseOverride>): Promise<Map<string, BaseSummary>> {
+export async function baseSummaries(doc: ParsedDocument, store: Store | undefined, overrides: Record<string, BaseOverride>): Promise<Map<string, BaseSummary>> {
   const out = new Map<string, BaseSummary>();
-  const stageNames = new Set(df.stages.map((s) => s.name).filter(Boolean));
+  const df = doc.dockerfile;
   for (const stage of df.stages) {
     const word = stage.base?.value;
-    if (!word || word.includes('$') || stageNames.has(word.toLowerCase()) || out.has(word)) continue;
-    const summary = (store && (await fromStore(store, word))) ?? fromTable(word, overrides);
-    const eol = endOfLife(word, overrides);
-    if (summary || eol) out.set(word, { ...(summary ?? { label: word, source: 'known' }), eol });
+    if (!word || out.has(word)) continue;
+    // `FROM $BASE` is looked up as BuildKit expands it with the global ARGs' defaults.
+    const scoped = doc.scope.stages[stage.index];
+    const name = word.includes('$') ? scoped?.baseName : word;
+    if (!name || scoped?.base) continue;
+    const summary = (store && (await fromStore(store, name))) ?? fromTable(name, overrides);
+    const eol = endOfLife(name, overrides);
+    if (summary || eol) out.set(word, { ...(summary ?? { label: name, source: 'known' }), eol });
   }
   return out;
 }

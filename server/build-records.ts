@@ -23,6 +23,8 @@ export interface StepRecord {
 export interface BuildRecord {
   file: string;
   image: { digest: string; name: string };
+  /** The --build-arg values it was built with: hover shows variables with them. */
+  buildArgs: Record<string, string>;
   steps: StepRecord[];
   finishedAt: number;
 }
@@ -35,7 +37,7 @@ export class BuildRecords {
   private readonly byFile = new Map<string, BuildRecord>();
 
   /** A collector for one build: feed it the build's events, then `finish` with its result. */
-  collect(file: string): { onEvent(e: BuildEvent): void; finish(result: BuildResult): BuildRecord } {
+  collect(file: string, buildArgs: Record<string, string> = {}): { onEvent(e: BuildEvent): void; finish(result: BuildResult): BuildRecord } {
     const steps = new Map<number, StepRecord>();
     return {
       onEvent: (e) => {
@@ -50,7 +52,7 @@ export class BuildRecords {
           const built = step.layer && layers.get(step.layer.digest as (typeof result.image.layers)[number]['digest']);
           if (step.layer && built) Object.assign(step.layer, { index: built.index, size: built.contentSize, files: built.files.length });
         }
-        const record: BuildRecord = { file, image: { digest: result.image.digest, name: result.image.name }, steps: [...steps.values()], finishedAt: Date.now() };
+        const record: BuildRecord = { file, image: { digest: result.image.digest, name: result.image.name }, buildArgs, steps: [...steps.values()], finishedAt: Date.now() };
         this.byFile.set(file, record);
         return record;
       },

@@ -121,7 +121,7 @@ connection.onHover(async (params) => {
   const text = textOf(params.textDocument.uri);
   if (text === undefined) return null;
   const file = fsPathOf(params.textDocument.uri);
-  const bases = await baseSummaries(parsed(text).dockerfile, await openStore().catch(() => undefined), settings.baseImages);
+  const bases = await baseSummaries(parsed(text), await openStore().catch(() => undefined), settings.baseImages);
   return hoverAt(text, params.position, { bases, record: file ? records.get(file) : undefined });
 });
 
@@ -223,7 +223,7 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
   const file = URI.parse(params.uri).fsPath;
-  const collector = records.collect(file);
+  const collector = records.collect(file, params.buildArgs);
   const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line), collector.onEvent);
   collector.finish(result);
   filesChanged();

@@ -3,7 +3,7 @@ import type { Instruction } from '../../engine/dockerfile/types';
 import { parsed, type ParsedDocument } from './document';
 
 /**
- * Formatting: instruction keywords upper-cased (ONBUILD's wrapped one too), instructions
+ * Formatting: instruction keywords upper-cased (ONBUILD's wrapped one and FROM's AS too), instructions
  * start at column 0, continuation lines indented by one level. Nothing inside a heredoc
  * changes, and a continuation line whose leading blanks are inside quotes keeps them (they
  * are part of the value). `range` limits the edits to lines it touches.
@@ -16,6 +16,9 @@ export function formatDocument(text: string, options: FormattingOptions, range?:
     if (range && (ins.range.end.line < range.start.line || ins.range.start.line > range.end.line)) continue;
     casing(doc, ins, edits);
     if (ins.subInstruction) casing(doc, ins.subInstruction, edits);
+    // BuildKit's FromAsCasing check wants `AS` cased like `FROM`, which is now upper case.
+    const as = ins.keyword === 'FROM' && ins.args.length === 3 ? ins.args[1] : undefined;
+    if (as && as.value !== 'AS' && as.value.toUpperCase() === 'AS') edits.push(replace(as.range.start.line, as.range.start.character, as.range.end.character, 'AS'));
     const first = ins.range.start.line;
     const lead = /^[ \t]*/.exec(doc.lines[first] ?? '')![0];
     if (lead.length > 0) edits.push(replace(first, 0, lead.length, ''));

@@ -1,6 +1,6 @@
 import type { Hover, Location, Position } from 'vscode-languageserver';
 import type { ResolvedReference, Variable } from '../../engine/dockerfile/scope';
-import { expandAt } from '../../engine/dockerfile/scope';
+import { dockerfileScope, expandAt } from '../../engine/dockerfile/scope';
 import type { Instruction } from '../../engine/dockerfile/types';
 import { inside, instructionAt, parsed, type ParsedDocument } from './document';
 import { humanSize } from '../../engine/analyze/format';
@@ -11,8 +11,10 @@ import { INSTRUCTION_DOCS } from './instruction-docs';
 import { layerTitle } from './layer-lens';
 import { symbolAt } from './symbols-at';
 
-function referenceAt(doc: ParsedDocument, ins: Instruction, p: Position): ResolvedReference | undefined {
-  const expanded = expandAt(doc.scope, ins);
+function referenceAt(doc: ParsedDocument, ins: Instruction, p: Position, buildArgs?: Record<string, string>): ResolvedReference | undefined {
+  // With the last build's --build-arg values, variables read as that build saw them.
+  const scope = buildArgs && Object.keys(buildArgs).length > 0 ? dockerfileScope(doc.dockerfile, { buildArgs }) : doc.scope;
+  const expanded = expandAt(scope, ins);
   for (const part of expanded?.parts ?? []) for (const ref of part.references) if (inside(ref.range, p)) return ref;
   return undefined;
 }
@@ -56,12 +58,12 @@ export function hoverAt(text: string, p: Position, facts: HoverFacts = {}): Hove
   if (inside(target.keywordRange, p)) {
     const docs = INSTRUCTION_DOCS[target.keyword];
     const step = stepsByInstruction(doc, facts.record).get(ins);
-    const built = step?.layer ? `\n\nLast build: ${layerTitle(step)}` : step ? '\n\nLast build: no layer' : '';
+    const built = step?.layer ? `\n\nLast build: ${layerTitle(step)}` : step ? '\n\nLast build: no layer (it changes only the image config)' : '';
     return docs ? { contents: { kind: 'markdown', value: `**${target.keyword}** — ${docs}${built}` }, range: target.keywordRange } : null;
   }
   const base = ins.keyword === 'FROM' && ins.args[0] && inside(ins.args[0].range, p) ? baseHover(ins.args[0].value, facts) : undefined;
   if (base) return { contents: { kind: 'markdown', value: base }, range: ins.args[0].range };
-  const ref = referenceAt(doc, ins, p);
+  const ref = referenceAt(doc, ins, p, facts.record?.buildArgs);
   if (!ref) return null;
   const value = ref.variable ? describe(ref.variable) : 'not set here: it expands to an empty string';
   return { contents: { kind: 'markdown', value: `**$${ref.name}** = ${value}` }, range: ref.range };

@@ -42,11 +42,28 @@ test('CodeLens: "not built", then layer · size · files · built, then cached; 
     // FROM an image of the store: its size and layer count, read from its manifest on disk.
     const manifest = JSON.parse(fs.readFileSync(path.join(store, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8'));
     const size = manifest.layers.reduce((n: number, l: { size: number }) => n + l.size, 0);
-    const other = openDocument(s, path.join(dir, 'Dockerfile.from'), 'FROM lens:1\nFROM python:3.9-slim\n');
-    const base = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 6 } })) as Hover;
+    const other = openDocument(s, path.join(dir, 'Dockerfile.from'), 'ARG PY=python:3.9-slim\nFROM lens:1\nFROM $PY\n');
+    const base = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: other }, position: { line: 1, character: 6 } })) as Hover;
     assert.match((base.contents as { value: string }).value, new RegExp(`\\*\\*lens:1\\*\\* — in the local image store\\n\\n${humanSize(size)} · 2 layers`));
-    const eol = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: other }, position: { line: 1, character: 6 } })) as Hover;
+    const eol = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: other }, position: { line: 2, character: 6 } })) as Hover;
     assert.match((eol.contents as { value: string }).value, /Python 3.9 reached end of life on 2025-10-31/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('after a build with --build-arg, hover gives variables the values that build used', { skip }, async () => {
+  const dir = contextWith({ 'a.txt': 'alpha' });
+  const text = 'FROM scratch\nARG NAME=default\nCOPY a.txt /$NAME.txt\n';
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), text);
+  const { session: s } = await startSession(tempDir());
+  try {
+    const uri = openDocument(s, path.join(dir, 'Dockerfile'));
+    const hover = async () => ((await s.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 14 } })) as Hover).contents as { value: string };
+    assert.equal((await hover()).value, '**$NAME** = `default` — set by ARG on line 2');
+    const result = (await s.connection.sendRequest('layerwise/build', { uri, buildArgs: { NAME: 'custom' } })) as { image: { layers: { files: { path: string }[] }[] } };
+    assert.deepEqual(result.image.layers[0].files.map((f) => f.path), ['/custom.txt']);
+    assert.equal((await hover()).value, '**$NAME** = `custom` — set by ARG on line 2 (from --build-arg)');
   } finally {
     await s.close();
   }
