@@ -208,7 +208,7 @@ connection.onCompletion(async (params) => {
   const doc = parsed(text);
   const keyword = instructionAt(doc.dockerfile, params.position)?.keyword ?? /^\s*(\w+)\s/.exec(doc.lines[params.position.line] ?? '')?.[1]?.toUpperCase();
   // Only instructions that can want them pay for the store and the context listing.
-  const images = keyword === 'FROM' ? await storeImages() : [];
+  const images = keyword === 'FROM' || keyword === 'COPY' || keyword === 'RUN' ? await storeImages() : [];
   const contextEntries = file && (keyword === 'COPY' || keyword === 'ADD') ? await lister(file).catch(() => undefined) : undefined;
   return completionAt(text, params.position, { images, contextEntries });
 });

@@ -40,7 +40,7 @@ export function completionAt(text: string, p: Position, env: CompletionEnv = {})
   const earlier = rest.slice(0, rest.length - token.length).split(/\s+/).filter(Boolean);
   const argsSoFar = earlier.filter((w) => !w.startsWith('--'));
 
-  if (token.startsWith('--') && argsSoFar.length === 0) return list(flagCompletion(doc, keyword, token, earlier, p));
+  if (token.startsWith('--') && argsSoFar.length === 0) return list(flagCompletion(doc, keyword, token, earlier, p, env));
   if (keyword === 'FROM') {
     if (argsSoFar.length === 0) return list(images(doc, p, token, env));
     if (argsSoFar.length === 1) return list([{ label: 'AS', kind: CompletionItemKind.Keyword, detail: 'name this stage', textEdit: { range: replaceBack(p, token.length), newText: 'AS ' } }]);
@@ -90,7 +90,7 @@ function keywords(range: Range, inOnbuild: boolean): CompletionItem[] {
     }));
 }
 
-function flagCompletion(doc: ParsedDocument, keyword: string, token: string, earlier: string[], p: Position): CompletionItem[] {
+function flagCompletion(doc: ParsedDocument, keyword: string, token: string, earlier: string[], p: Position, env: CompletionEnv): CompletionItem[] {
   const flags = FLAGS[keyword] ?? [];
   const eq = token.indexOf('=');
   if (eq < 0) {
@@ -109,8 +109,8 @@ function flagCompletion(doc: ParsedDocument, keyword: string, token: string, ear
   const value = token.slice(eq + 1);
   const flag = flags.find((f) => f.name === name);
   if (!flag) return [];
-  if (keyword === 'RUN' && name === 'mount') return mountCompletion(doc, value, p);
-  if (name === 'from') return stageNames(doc, p, value.length);
+  if (keyword === 'RUN' && name === 'mount') return mountCompletion(doc, value, p, env);
+  if (name === 'from') return [...stageNames(doc, p, value.length), ...storeImages(p, value.length, env)];
   return valuesOf(flag, value.length, p);
 }
 
@@ -119,7 +119,7 @@ function valuesOf(flag: FlagInfo | { values?: string[] }, typed: number, p: Posi
 }
 
 /** RUN --mount=...: field names for the mount's type, then each field's values. */
-function mountCompletion(doc: ParsedDocument, value: string, p: Position): CompletionItem[] {
+function mountCompletion(doc: ParsedDocument, value: string, p: Position, env: CompletionEnv): CompletionItem[] {
   const fields = value.split(',');
   const current = fields.pop()!;
   const type = fields.map((f) => /^type=(\w+)$/.exec(f)?.[1]).find(Boolean) ?? 'bind';
@@ -128,7 +128,7 @@ function mountCompletion(doc: ParsedDocument, value: string, p: Position): Compl
     const key = current.slice(0, eq).toLowerCase();
     const typed = current.length - eq - 1;
     if (key === 'type') return Object.entries(MOUNT_TYPES).map(([t, docs]) => ({ label: t, kind: CompletionItemKind.EnumMember, documentation: docs, textEdit: { range: replaceBack(p, typed), newText: `${t},` }, command: { title: 'fields', command: 'editor.action.triggerSuggest' } }));
-    if (key === 'from') return stageNames(doc, p, typed);
+    if (key === 'from') return [...stageNames(doc, p, typed), ...storeImages(p, typed, env)];
     const option = (MOUNT_OPTIONS[type] ?? []).find((o) => o.key === key);
     return option ? valuesOf(option, typed, p) : [];
   }
@@ -161,10 +161,13 @@ function images(doc: ParsedDocument, p: Position, token: string, env: Completion
   const range = replaceBack(p, token.length);
   const items: CompletionItem[] = stageNames(doc, p, token.length);
   items.push({ label: 'scratch', kind: CompletionItemKind.Constant, detail: 'an empty image', textEdit: { range, newText: 'scratch' } });
-  for (const ref of env.images ?? []) {
-    items.push({ label: ref, kind: CompletionItemKind.Reference, detail: 'local image store', textEdit: { range, newText: ref }, filterText: ref });
-  }
-  return items;
+  return [...items, ...storeImages(p, token.length, env)];
+}
+
+/** Images of the local store (`name:tag`), replacing what was typed of the reference. */
+function storeImages(p: Position, typed: number, env: CompletionEnv): CompletionItem[] {
+  const range = replaceBack(p, typed);
+  return (env.images ?? []).map((ref) => ({ label: ref, kind: CompletionItemKind.Reference, detail: 'local image store', textEdit: { range, newText: ref }, filterText: ref }));
 }
 
 function contextPaths(p: Position, token: string, env: CompletionEnv): CompletionItem[] {

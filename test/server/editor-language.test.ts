@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { CompletionList, DocumentHighlight, DocumentSymbol, FoldingRange, Location, Range, SemanticTokens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { build } from '../../engine/build/builder';
 import { parseDockerfile } from '../../engine/dockerfile/parser';
+import { Store } from '../../engine/image/store';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { openDocument, serverModule, startSession, type LspSession } from '../helpers/lsp';
 
@@ -17,7 +19,10 @@ let counter = 0;
 
 before(async () => {
   if (!serverJs) return;
-  const started = await startSession(tempDir());
+  // One image in the store, built by our builder: FROM and --from offer it.
+  const store = tempDir();
+  await build({ context: contextWith({ Dockerfile: 'FROM scratch\nCOPY Dockerfile /\n' }), store: await Store.open(store), tag: 'tools:1.2' });
+  const started = await startSession(store);
   s = started.session;
   legend = started.init.capabilities.semanticTokensProvider!.legend;
 });
@@ -49,10 +54,10 @@ test('completion: instructions, flags, --mount fields and values, stages, variab
   assert.ok((await complete('FROM alpine\nRUN --mount=type=secret,', 1, 24)).includes('required='));
   // Stages: only earlier ones, after COPY --from=, from= and FROM.
   const stages = 'FROM alpine AS build\nFROM busybox AS test\nCOPY --from= /a /b\nRUN --mount=from=,target=/x true\nFROM \nFROM scratch AS late\n';
-  assert.deepEqual(await complete(stages, 2, 12), ['build']);
-  assert.deepEqual(await complete(stages, 3, 17), ['build']);
+  assert.deepEqual(await complete(stages, 2, 12), ['build', 'tools:1.2']);
+  assert.deepEqual(await complete(stages, 3, 17), ['build', 'tools:1.2']);
   const from = await complete(stages, 4, 5);
-  assert.ok(from.includes('build') && from.includes('test') && from.includes('scratch') && !from.includes('late'), from.join());
+  assert.deepEqual(from, ['build', 'test', 'scratch', 'tools:1.2']);
   // Variables: the stage's ARG/ENV after $ and ${; FROM sees the global ARGs.
   const vars = 'ARG BASE=alpine\nFROM $\nARG VERSION=1\nENV APP=/app\nRUN echo ${\n';
   const inFrom = await complete(vars, 1, 6);
