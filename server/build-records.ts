@@ -1,6 +1,8 @@
 import type { BuildEvent } from '../engine/build/types';
 import type { BuildResult } from './protocol';
 import type { Range } from '../engine/dockerfile/types';
+import type { Store } from '../engine/image/store';
+import { recordFromStore } from './store-records';
 
 /** What one build step made, as the build reported it. */
 export interface StepRecord {
@@ -26,6 +28,8 @@ export interface BuildRecord {
   /** The --build-arg values it was built with: hover shows variables with them. */
   buildArgs: Record<string, string>;
   steps: StepRecord[];
+  /** The stages it covers; absent when it covers every stage the build ran. */
+  stages?: number[];
   finishedAt: number;
 }
 
@@ -59,8 +63,21 @@ export class BuildRecords {
     };
   }
 
-  /** The last build of a Dockerfile (file system path), if any this session. */
+  /** The last build of a Dockerfile (file system path) made by this server, if any. */
   get(file: string): BuildRecord | undefined {
     return this.byFile.get(file);
+  }
+
+  /**
+   * The last build of a Dockerfile wherever it ran: this server's, or a newer one the store
+   * knows (`layerwise build` in a terminal, an earlier session).
+   */
+  async latest(file: string, store: Store | undefined): Promise<BuildRecord | undefined> {
+    const own = this.byFile.get(file);
+    const stored = store ? await recordFromStore(store, file).catch(() => undefined) : undefined;
+    if (!stored || !own) return own ?? stored;
+    // The same image: this server's record also knows the stages the target does not contain.
+    if (stored.image.digest === own.image.digest) return own;
+    return stored.finishedAt > own.finishedAt ? stored : own;
   }
 }

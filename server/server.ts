@@ -121,8 +121,9 @@ connection.onHover(async (params) => {
   const text = textOf(params.textDocument.uri);
   if (text === undefined) return null;
   const file = fsPathOf(params.textDocument.uri);
-  const bases = await baseSummaries(parsed(text), await openStore().catch(() => undefined), settings.baseImages);
-  return hoverAt(text, params.position, { bases, record: file ? records.get(file) : undefined });
+  const imageStore = await openStore().catch(() => undefined);
+  const bases = await baseSummaries(parsed(text), imageStore, settings.baseImages);
+  return hoverAt(text, params.position, { bases, record: file ? await records.latest(file, imageStore) : undefined });
 });
 
 connection.onDefinition((params) => {
@@ -213,10 +214,11 @@ connection.onCompletion(async (params) => {
   return completionAt(text, params.position, { images, contextEntries });
 });
 
-connection.onCodeLens((params) => {
+connection.onCodeLens(async (params) => {
   const text = textOf(params.textDocument.uri);
   const file = fsPathOf(params.textDocument.uri);
-  return text === undefined ? [] : layerLenses(text, file ? records.get(file) : undefined);
+  if (text === undefined) return [];
+  return layerLenses(text, file ? await records.latest(file, await openStore().catch(() => undefined)) : undefined);
 });
 
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {

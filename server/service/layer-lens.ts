@@ -18,6 +18,8 @@ export function layerLenses(text: string, record: BuildRecord | undefined): Code
   const steps = stepsByInstruction(doc, record);
   const lenses: CodeLens[] = [];
   for (const stage of doc.dockerfile.stages) {
+    // A build found in the store speaks for its target's stage only: say nothing of the others.
+    if (record?.stages && !record.stages.includes(stage.index)) continue;
     for (const ins of stage.instructions) {
       const step = steps.get(ins);
       if (!LAYER_MAKERS.has(ins.keyword) && !step?.layer) continue;

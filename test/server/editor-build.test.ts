@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, CodeLens, Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { humanSize } from '../../engine/analyze/format';
+import { build } from '../../engine/build/builder';
+import { Store } from '../../engine/image/store';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { openDocument, serverModule, startSession } from '../helpers/lsp';
 
@@ -47,6 +49,28 @@ test('CodeLens: "not built", then layer · size · files · built, then cached; 
     assert.match((base.contents as { value: string }).value, new RegExp(`\\*\\*lens:1\\*\\* — in the local image store\\n\\n${humanSize(size)} · 2 layers`));
     const eol = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: other }, position: { line: 2, character: 6 } })) as Hover;
     assert.match((eol.contents as { value: string }).value, /Python 3.9 reached end of life on 2025-10-31/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('CodeLens after a build outside the editor (layerwise build in a terminal): the store\'s provenance is read', { skip }, async () => {
+  const storeDir = tempDir();
+  const dir = contextWith({ 'a.txt': 'alpha', 'b.txt': 'bravo!' });
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch AS other\nCOPY b.txt /\nFROM scratch\nCOPY a.txt /\nCOPY b.txt /\n');
+  const { session: s } = await startSession(storeDir);
+  try {
+    const uri = openDocument(s, path.join(dir, 'Dockerfile'));
+    const lenses = async () => ((await s.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => [l.range.start.line, l.command!.title]);
+    assert.deepEqual(await lenses(), [[1, 'not built'], [3, 'not built'], [4, 'not built']]);
+    const store = await Store.open(storeDir);
+    await build({ context: dir, store, tag: 'cli:1' });
+    const a = humanSize(fs.statSync(path.join(dir, 'a.txt')).size);
+    const b = humanSize(fs.statSync(path.join(dir, 'b.txt')).size);
+    // The target's stage only: the other stage is not in the image, so it gets no lens.
+    assert.deepEqual(await lenses(), [[3, `layer 0 · ${a} · 1 file · built`], [4, `layer 1 · ${b} · 1 file · built`]]);
+    await build({ context: dir, store, tag: 'cli:2' });
+    assert.deepEqual(await lenses(), [[3, `layer 0 · ${a} · 1 file · cached`], [4, `layer 1 · ${b} · 1 file · cached`]]);
   } finally {
     await s.close();
   }
