@@ -79,7 +79,7 @@ connection.onInitialize((params): InitializeResult => {
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       foldingRangeProvider: true,
-      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
       documentFormattingProvider: true,
       documentRangeFormattingProvider: true,
       completionProvider: { triggerCharacters: ['$', '{', '-', '=', ',', '/', ':', ' '] },
@@ -164,6 +164,11 @@ connection.onFoldingRanges((params) => {
 connection.languages.semanticTokens.on((params) => {
   const text = textOf(params.textDocument.uri);
   return text === undefined ? { data: [] } : semanticTokens(text);
+});
+
+connection.languages.semanticTokens.onRange((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? { data: [] } : semanticTokens(text, params.range);
 });
 
 connection.onDocumentFormatting((params) => {

@@ -34,7 +34,7 @@ export function parsed(text: string): ParsedDocument {
       return (scope ??= dockerfileScope(dockerfile));
     },
     get graph() {
-      return (graph ??= stageGraph(dockerfile));
+      return (graph ??= stageGraph(dockerfile, {}, doc.scope));
     },
   };
   recent.unshift(doc);

@@ -18,18 +18,21 @@ interface Token {
 }
 
 /**
- * Semantic tokens: instruction keywords (and AS), flags, ARG/ENV names where declared and
- * where used (the shell's `$NAME` in RUN included), stage names, and parser directives.
+ * Semantic tokens (of the whole file, or of the lines in `range`): instruction keywords (and
+ * AS), flags, ARG/ENV names where declared and where used (the shell's `$NAME` in RUN
+ * included), stage names, and parser directives.
  * What TextMate cannot know: which words are stages and which `$X` are ARG/ENV names.
  */
-export function semanticTokens(text: string): SemanticTokens {
+export function semanticTokens(text: string, range?: Range): SemanticTokens {
   const doc = parsed(text);
+  // A range request (the lines on screen of a long file) reads only the instructions there.
+  const within = (r: Range) => !range || (r.end.line >= range.start.line && r.start.line <= range.end.line);
   const tokens: Token[] = [];
   for (const d of doc.dockerfile.directives) tokens.push({ range: d.range, type: 'macro' });
-  for (const ins of doc.dockerfile.instructions) instructionTokens(doc, ins, tokens);
+  for (const ins of doc.dockerfile.instructions) if (within(ins.range)) instructionTokens(doc, ins, tokens);
   for (const stage of doc.dockerfile.stages) if (stage.nameRange) tokens.push({ range: stage.nameRange, type: 'namespace', declaration: true });
-  for (const node of doc.graph.nodes) for (const r of node.references) if (r.stage) tokens.push({ range: r.range, type: 'namespace' });
-  return encode(tokens);
+  for (const node of doc.graph.nodes) for (const r of node.references) if (r.stage && within(r.range)) tokens.push({ range: r.range, type: 'namespace' });
+  return encode(tokens.filter((t) => within(t.range)));
 }
 
 function instructionTokens(doc: ParsedDocument, ins: Instruction, tokens: Token[]): void {

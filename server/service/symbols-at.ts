@@ -72,7 +72,7 @@ export function variableUsesOf(doc: ParsedDocument, ins: Instruction): VariableU
   const cached = usesCache.get(ins);
   if (cached) return cached;
   const wholes: { name: string; range: Range }[] = [];
-  if (SHELL_FORM.has(ins.keyword) && !ins.json && ins.args[0]) {
+  if (SHELL_FORM.has(ins.keyword) && !ins.json && ins.args[0]?.value.includes('$')) {
     const word = ins.args[0];
     for (const r of variableReferences(word.value, doc.dockerfile.escapeChar)) wholes.push({ name: r.name, range: wordPartRange(ins, word, r.start, r.end) });
   }
@@ -85,10 +85,12 @@ export function variableUsesOf(doc: ParsedDocument, ins: Instruction): VariableU
   return uses;
 }
 
+// Where references sit does not depend on what they resolve to: no scope walk needed.
+const NO_VARIABLES = new Map<string, string>();
+
 function expandedReferences(doc: ParsedDocument, ins: Instruction): { name: string; range: Range }[] {
-  const at = doc.scope.at(ins);
-  if (!at) return [];
-  return expandInstruction(ins, at.vars, { escapeChar: doc.dockerfile.escapeChar }).parts.flatMap((p) => p.references.map((r) => ({ name: r.name, range: r.range })));
+  if (!ins.original.includes('$') && !ins.heredocs.some((h) => h.content.includes('$'))) return [];
+  return expandInstruction(ins, NO_VARIABLES, { escapeChar: doc.dockerfile.escapeChar }).parts.flatMap((p) => p.references.map((r) => ({ name: r.name, range: r.range })));
 }
 
 function nameRangeOf(doc: ParsedDocument, whole: Range, name: string): Range | undefined {

@@ -126,17 +126,21 @@ test('document symbols: stages with their instructions; folding: stages, heredoc
 test('semantic tokens: keywords, flags, variables (declared and used, in RUN too), stage names, directives', { skip }, async () => {
   const text = ['# syntax=docker/dockerfile:1', 'ARG V=1', 'FROM alpine AS base', 'RUN --network=none echo $V', 'COPY --from=base /a /b', ''].join('\n');
   const { uri, lines } = open(text);
-  const tokens = await request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
-  const decoded: string[] = [];
-  let line = 0;
-  let char = 0;
-  for (let i = 0; i < tokens.data.length; i += 5) {
-    const [dl, dc, len, type, mods] = tokens.data.slice(i, i + 5);
-    line += dl;
-    char = dl === 0 ? char + dc : dc;
-    const decl = mods & 1 ? '+decl' : '';
-    decoded.push(`${line}:${lines[line].slice(char, char + len)}:${legend.tokenTypes[type]}${decl}`);
-  }
+  const decode = (tokens: SemanticTokens): string[] => {
+    const out: string[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < tokens.data.length; i += 5) {
+      const [dl, dc, len, type, mods] = tokens.data.slice(i, i + 5);
+      line += dl;
+      char = dl === 0 ? char + dc : dc;
+      out.push(`${line}:${lines[line].slice(char, char + len)}:${legend.tokenTypes[type]}${mods & 1 ? '+decl' : ''}`);
+    }
+    return out;
+  };
+  const decoded = decode(await request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } }));
+  const ranged = decode(await request<SemanticTokens>('textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } } }));
+  assert.deepEqual(ranged, decoded.filter((t) => /^[34]:/.test(t)));
   assert.deepEqual(decoded, [
     '0:# syntax=docker/dockerfile:1:macro',
     '1:ARG:keyword',
