@@ -7,6 +7,7 @@ import { humanSize } from '../../engine/analyze/format';
 import type { EndOfLife } from '../../engine/lint/data/eol';
 import type { BuildRecord } from '../build-records';
 import { stepsByInstruction } from './build-steps';
+import { FLAGS } from './completion-data';
 import { INSTRUCTION_DOCS } from './instruction-docs';
 import { layerTitle } from './layer-lens';
 import { symbolAt } from './symbols-at';
@@ -47,7 +48,7 @@ export interface BaseSummary {
 
 /**
  * Hover: an instruction's documentation on its keyword (with, after a build, what its step
- * made); on a FROM image, what is known of the base; on a variable, the value it has at that
+ * made) and a flag's on its name; on a FROM image, what is known of the base; on a variable, the value it has at that
  * point (ARG/ENV scoping as BuildKit resolves it) and where it was set.
  */
 export function hoverAt(text: string, p: Position, facts: HoverFacts = {}): Hover | null {
@@ -61,6 +62,9 @@ export function hoverAt(text: string, p: Position, facts: HoverFacts = {}): Hove
     const built = step?.layer ? `\n\nLast build: ${layerTitle(step)}` : step ? '\n\nLast build: no layer (it changes only the image config)' : '';
     return docs ? { contents: { kind: 'markdown', value: `**${target.keyword}** — ${docs}${built}` }, range: target.keywordRange } : null;
   }
+  const flag = target.flags.find((f) => inside(f.nameRange, p));
+  const flagDoc = flag && FLAGS[target.keyword]?.find((f) => f.name === flag.name)?.doc;
+  if (flag && flagDoc) return { contents: { kind: 'markdown', value: `**--${flag.name}** — ${flagDoc}` }, range: flag.nameRange };
   const base = ins.keyword === 'FROM' && ins.args[0] && inside(ins.args[0].range, p) ? baseHover(ins.args[0].value, facts) : undefined;
   if (base) return { contents: { kind: 'markdown', value: base }, range: ins.args[0].range };
   const ref = referenceAt(doc, ins, p, facts.record?.buildArgs);
