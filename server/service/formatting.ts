@@ -36,24 +36,31 @@ function replace(line: number, from: number, to: number, newText: string): TextE
 
 function casing(doc: ParsedDocument, ins: Instruction, edits: TextEdit[]): void {
   const r = ins.keywordRange;
+  if (r.start.line !== r.end.line) return;
   const written = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
   if (written !== ins.keyword && written.toUpperCase() === ins.keyword) edits.push(replace(r.start.line, r.start.character, r.end.character, ins.keyword));
 }
 
 /**
- * The lines after the first that continue the instruction (not heredoc lines, not blank), and
- * whose leading blanks are outside quotes: re-indenting those cannot change what BuildKit reads.
+ * The lines after the first that continue the instruction (not heredoc lines, not blank), whose
+ * leading blanks are outside quotes and between words: re-indenting those cannot change what
+ * BuildKit reads.
  */
 function continuationLines(doc: ParsedDocument, ins: Instruction): number[] {
   const escape = doc.dockerfile.escapeChar;
   const last = ins.heredocs.length > 0 ? ins.heredocs[0].bodyRange.start.line - 1 : ins.range.end.line;
   const out: number[] = [];
   let quote: string | undefined;
+  let wordBreak = true;
   for (let line = ins.range.start.line; line <= last; line++) {
     const text = doc.lines[line] ?? '';
-    if (line > ins.range.start.line && quote === undefined && text.trim() !== '') out.push(line);
+    // Blanks are only changed where some already separate words: `RU\` + `N` stays one word.
+    const separated = wordBreak || /^[ \t]/.test(text);
+    if (line > ins.range.start.line && quote === undefined && text.trim() !== '' && separated) out.push(line);
     if (/^\s*#/.test(text) && line > ins.range.start.line) continue;
     quote = scanQuotes(text, escape, quote);
+    const body = text.trimEnd();
+    wordBreak = body.endsWith(escape) ? /[ \t]$/.test(body.slice(0, -1)) : true;
   }
   return out;
 }

@@ -169,6 +169,8 @@ test('formatting: keyword casing, continuation indentation, heredocs and quoted 
     'env MSG="a \\',
     '   b"',
     'onbuild run true',
+    'RUN ec\\',
+    'ho a word split over two lines',
     '',
   ].join('\n');
   const { uri } = open(text);
@@ -176,7 +178,7 @@ test('formatting: keyword casing, continuation indentation, heredocs and quoted 
   const formatted = applyEdits(text, edits);
   assert.equal(
     formatted,
-    ['FROM alpine AS build', 'RUN apk add \\', '    curl \\', '    git', 'RUN <<EOF', '  indented stays', 'EOF', 'ENV MSG="a \\', '   b"', 'ONBUILD RUN true', ''].join('\n'),
+    ['FROM alpine AS build', 'RUN apk add \\', '    curl \\', '    git', 'RUN <<EOF', '  indented stays', 'EOF', 'ENV MSG="a \\', '   b"', 'ONBUILD RUN true', 'RUN ec\\', 'ho a word split over two lines', ''].join('\n'),
   );
   // Formatting changes layout only: every instruction means what it meant.
   // (FROM's AS is a keyword: BuildKit reads it in any case.)
