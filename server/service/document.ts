@@ -28,7 +28,8 @@ export function parsed(text: string): ParsedDocument {
   let graph: StageGraph | undefined;
   const doc: ParsedDocument = {
     text,
-    lines: text.split(/\r?\n/),
+    // As the parser splits (BuildKit's scanner): on \n, trailing \r dropped, so its ranges index these lines.
+    lines: text.split('\n').map((l) => (l.endsWith('\r') ? l.replace(/\r+$/, '') : l)),
     dockerfile,
     get scope() {
       return (scope ??= dockerfileScope(dockerfile));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { InitializeResult } from 'vscode-languageserver-protocol';
+import type { InitializeResult, Range } from 'vscode-languageserver-protocol';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -97,4 +97,13 @@ export function openDocument(s: LspSession, file: string, text = fs.readFileSync
   const uri = pathToFileURL(file).toString();
   s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
   return uri;
+}
+
+/** Applies LSP edits (non-overlapping) to a text, last first. */
+export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
 }

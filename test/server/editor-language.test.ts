@@ -8,7 +8,7 @@ import { build } from '../../engine/build/builder';
 import { parseDockerfile } from '../../engine/dockerfile/parser';
 import { Store } from '../../engine/image/store';
 import { contextWith, tempDir } from '../helpers/fixtures';
-import { openDocument, serverModule, startSession, type LspSession } from '../helpers/lsp';
+import { applyEdits, openDocument, serverModule, startSession, type LspSession } from '../helpers/lsp';
 
 const serverJs = serverModule();
 const skip = serverJs ? false : 'dist/server.js is missing: run npm run build';
@@ -191,12 +191,3 @@ test('formatting: keyword casing, continuation indentation, heredocs and quoted 
   assert.deepEqual(applyEdits(text, ranged).split('\n')[0], 'from alpine as build');
   assert.equal(applyEdits(text, ranged).split('\n')[9], 'ONBUILD RUN true');
 });
-
-/** Applies LSP edits (non-overlapping) to a text, last first. */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
