@@ -234,9 +234,22 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
   const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line), collector.onEvent);
   collector.finish(result);
   filesChanged();
-  if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  refreshCodeLenses();
   return result;
 });
+
+/**
+ * Asks the client to fetch CodeLenses again. VS Code drops a refresh that lands just before
+ * the editor loses focus (the client reveals the Layers view after a build, and the editor
+ * cancels its pending CodeLens update on blur): a second one, once the view has taken focus,
+ * gets through.
+ */
+function refreshCodeLenses(): void {
+  if (!codeLensRefresh) return;
+  const send = () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  send();
+  setTimeout(send, 1500).unref();
+}
 
 connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
 

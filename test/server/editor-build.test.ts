@@ -29,7 +29,7 @@ test('CodeLens: "not built", then layer · size · files · built, then cached; 
     const first = humanSize(fs.statSync(path.join(dir, 'a.txt')).size + fs.statSync(path.join(dir, 'b.txt')).size);
     const second = humanSize(fs.statSync(path.join(dir, 'a.txt')).size);
     assert.deepEqual(await lenses(), [[1, `layer 0 · ${first} · 2 files · built`], [2, `layer 1 · ${second} · 2 files · built`]]);
-    assert.equal(refreshed, 1);
+    assert.ok(refreshed >= 1, 'the server asks the client to fetch CodeLenses again');
     const lens = ((await s.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[])[0];
     const index = JSON.parse(fs.readFileSync(path.join(store, 'index.json'), 'utf8'));
     assert.equal(lens.command!.command, 'layerwise.revealLayer');
