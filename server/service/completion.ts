@@ -55,8 +55,10 @@ export function completionAt(text: string, p: Position, env: CompletionEnv = {})
   return EMPTY;
 }
 
+// The editor would sort items by label; ours come in an order worth keeping (FROM and RUN
+// first, a mount's target first, stages before images).
 function list(items: CompletionItem[]): CompletionList {
-  return { isIncomplete: false, items };
+  return { isIncomplete: false, items: items.map((item, i) => ({ ...item, sortText: String(i).padStart(4, '0') })) };
 }
 
 /** The range from `length` characters before the cursor to the cursor. */
