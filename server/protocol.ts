@@ -53,6 +53,7 @@ export interface BuildErrorData {
 /** The client command a layer CodeLens runs: reveal that layer of that image in the Layers tree. */
 export const REVEAL_LAYER_COMMAND = 'layerwise.revealLayer';
 
+/** Which layer a CodeLens click reveals. */
 export interface RevealLayerArgs {
   /** Manifest digest of the built image. */
   image: string;

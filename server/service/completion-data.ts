@@ -1,5 +1,6 @@
 /** What completion offers for flags and their values, after Docker's Dockerfile reference. */
 
+/** A flag of an instruction, as completion and hover present it. */
 export interface FlagInfo {
   name: string;
   doc: string;
@@ -46,6 +47,7 @@ export const FLAGS: Record<string, FlagInfo[]> = {
   ],
 };
 
+/** A field of RUN --mount for one mount type. */
 export interface MountOption {
   key: string;
   doc: string;

@@ -57,6 +57,7 @@ export function occurrences(doc: ParsedDocument, symbol: FileSymbol): Occurrence
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
+/** A `$NAME` in an instruction: what it covers, and the name alone (what rename replaces). */
 export interface VariableUse {
   name: string;
   /** `$NAME`, `${NAME:-x}` as written. */
