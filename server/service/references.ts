@@ -1,6 +1,6 @@
 import { DocumentHighlightKind, ErrorCodes, ResponseError, type DocumentHighlight, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import { parsed } from './document';
-import { occurrences, symbolAt, type FileSymbol } from './symbols-at';
+import { hasSplitUse, occurrences, symbolAt, type FileSymbol } from './symbols-at';
 
 /** Find references: every occurrence of the stage or variable under the cursor (its definition when asked). */
 export function referencesAt(uri: string, text: string, p: Position, includeDeclaration: boolean): Location[] {
@@ -43,6 +43,8 @@ export function renameAt(uri: string, text: string, p: Position, newName: string
   const symbol = symbolAt(doc, p);
   if (!symbol) return null;
   checkName(symbol, newName, doc.dockerfile.stages.map((s) => s.name));
+  // Half a rename is worse than none.
+  if (symbol.kind === 'variable' && hasSplitUse(doc, symbol.name)) throw new ResponseError(ErrorCodes.InvalidRequest, `a use of $${symbol.name} is split over two lines: join it, then rename`);
   return { changes: { [uri]: occurrences(doc, symbol).map((o) => ({ range: o.range, newText: newName })) } };
 }
 

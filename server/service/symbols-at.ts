@@ -35,6 +35,11 @@ export function symbolAt(doc: ParsedDocument, p: Position): FileSymbol | undefin
   return ref ? { kind: 'variable', name: ref.name } : undefined;
 }
 
+/** Whether some use of the variable is split over lines (`$\` + `NAME`): a rename could not replace it in place. */
+export function hasSplitUse(doc: ParsedDocument, name: string): boolean {
+  return doc.dockerfile.instructions.some((ins) => variableUsesOf(doc, ins).some((u) => u.name === name && !u.nameRange));
+}
+
 /** Every place the symbol occurs in the file, in document order. */
 export function occurrences(doc: ParsedDocument, symbol: FileSymbol): Occurrence[] {
   const out: Occurrence[] = [];

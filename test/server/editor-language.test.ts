@@ -105,6 +105,9 @@ test('references, highlight and rename for stages and variables', { skip }, asyn
   assert.match(stageRenamed, /--mount=from=compile,target/);
   await assert.rejects(request('textDocument/rename', { textDocument: { uri }, position: at(6, 'build', 1), newName: '9bad name' }), /not a valid stage name/);
   await assert.rejects(request('textDocument/rename', { textDocument: { uri }, position: at(6, 'build', 1), newName: 'test' }), /already exists/);
+  // A use split over lines cannot be replaced in place: the rename is refused, not half done.
+  const split = open('FROM alpine\nARG V=1\nRUN echo $V ${V\\\n}\n');
+  await assert.rejects(request('textDocument/rename', { textDocument: { uri: split.uri }, position: split.at(1, 'V', 0), newName: 'W' }), /split over two lines/);
   const prepare = await request<{ range: Range; placeholder: string } | null>('textDocument/prepareRename', { textDocument: { uri }, position: at(4, '${VERSION}', 3) });
   assert.equal(slice(lines, prepare!.range), 'VERSION');
   assert.equal(await request('textDocument/prepareRename', { textDocument: { uri }, position: at(4, 'echo', 1) }), null);
