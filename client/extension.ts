@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BuildResult, ContainerRun, ImageAnalysis } from '../server/protocol';
+import { REVEAL_LAYER_COMMAND, type BuildResult, type ContainerRun, type ImageAnalysis, type RevealLayerArgs } from '../server/protocol';
 import { buildImage, type BuildCommandArgs } from './build-command';
 import { startLanguageClient } from './language-client';
 import { LayersView } from './layers-view';
 import { ImagesView, type ImagesNode } from './images-view';
 import { runImage, type RunCommandArgs } from './run-command';
 import { revealRange, type Location } from './reveal';
+import { revealLayer } from './reveal-layer';
 
 /** What the extension offers to tests and other extensions. */
 export interface LayerwiseApi {
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     vscode.commands.registerCommand('layerwise.refreshLayers', () => layersView.refresh()),
     ...running.disposables,
     vscode.commands.registerCommand('layerwise.revealInstruction', (location: Location) => revealRange(location)),
+    vscode.commands.registerCommand(REVEAL_LAYER_COMMAND, (args: RevealLayerArgs) => revealLayer(args, layersView, treeView, () => started)),
   );
   return { layersView, imagesView: running.images, client: () => started, lastBuild: () => lastBuild };
 }

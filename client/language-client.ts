@@ -5,7 +5,15 @@ import type { ServerSettings } from '../server/protocol';
 /** The settings the server needs, read from the `layerwise` configuration section. */
 export function serverSettings(): ServerSettings {
   const cfg = vscode.workspace.getConfiguration('layerwise');
-  return { store: cfg.get<string>('store', ''), layerCountThreshold: cfg.get<number>('lint.layerCountThreshold', 20), builder: cfg.get<ServerSettings['builder']>('builder', 'auto') };
+  return {
+    store: cfg.get<string>('store', ''),
+    layerCountThreshold: cfg.get<number>('lint.layerCountThreshold', 20),
+    builder: cfg.get<ServerSettings['builder']>('builder', 'auto'),
+    severities: cfg.get<ServerSettings['severities']>('lint.severities', {}),
+    ignored: cfg.get<string[]>('lint.ignored', []),
+    shellcheckPath: cfg.get<string>('lint.shellcheckPath', ''),
+    baseImages: cfg.get<ServerSettings['baseImages']>('lint.baseImages', {}),
+  };
 }
 
 /** Starts the language server (dist/server.js) over IPC and returns the running client. */

@@ -4,6 +4,7 @@ import { URI } from 'vscode-uri';
 import { ResponseError, type CancellationToken, type Diagnostic, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildAndAnalyze, parseBuilder, type BuilderChoice } from '../engine/build/delegate/select';
+import type { BuildEvent } from '../engine/build/types';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
 import type { BuildErrorData, BuildParams, BuildResult } from './protocol';
@@ -28,6 +29,7 @@ export async function runBuild(
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
   log: (line: string) => void,
+  onEvent?: (event: BuildEvent) => void,
 ): Promise<BuildResult> {
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
@@ -45,6 +47,7 @@ export async function runBuild(
       store,
       signal: controller.signal,
       onEvent: (e) => {
+        onEvent?.(e);
         if (e.type === 'step') {
           progress.report(Math.round(((e.step - 1) / e.steps) * 100), `[${e.step}/${e.steps}] ${e.instruction}`);
           log(`[${e.step}/${e.steps}] ${e.instruction}`);

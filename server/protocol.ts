@@ -6,6 +6,7 @@ import type { BuildResult, ImageAnalysis } from '../engine/analyze/model';
 import type { ImageSharing, StoreSharing } from '../engine/analyze/sharing';
 import type { BuilderChoice } from '../engine/build/types';
 import type { ContainerChange, ContainerRun } from '../engine/container/model';
+import type { BaseOverride, Severity } from '../engine/lint/types';
 
 export type { BuildResult, BuilderChoice, ContainerChange, ContainerRun, ImageAnalysis, ImageSharing, StoreSharing };
 
@@ -28,13 +29,21 @@ export interface InspectParams {
   ref: string;
 }
 
-/** Settings the client sends at start and on change. */
+/** Settings the client sends at start and on change (the `layerwise` section). */
 export interface ServerSettings {
   /** Image store folder; empty for the default. */
   store: string;
   layerCountThreshold: number;
   /** Who builds: auto, embedded, docker or buildah (docs/builders.md). */
   builder: BuilderChoice;
+  /** Rule ID or name -> severity, or 'off'. */
+  severities: Record<string, Severity | 'off'>;
+  /** Rule IDs or names never reported. */
+  ignored: string[];
+  /** The shellcheck binary; '' looks it up on PATH, 'off' disables it. */
+  shellcheckPath: string;
+  /** Additions to the built-in base-image table, by repository or reference. */
+  baseImages: Record<string, BaseOverride>;
 }
 
 export const Requests = {
@@ -98,4 +107,15 @@ export interface RunErrorData {
 export interface BuildErrorData {
   code: string;
   location?: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+}
+
+/** The client command a layer CodeLens runs: reveal that layer of that image in the Layers tree. */
+export const REVEAL_LAYER_COMMAND = 'layerwise.revealLayer';
+
+/** Which layer a CodeLens click reveals. */
+export interface RevealLayerArgs {
+  /** Manifest digest of the built image. */
+  image: string;
+  /** The layer's index in it. */
+  layer: number;
 }

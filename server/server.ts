@@ -1,4 +1,7 @@
+import { URI } from 'vscode-uri';
 import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
@@ -8,42 +11,80 @@ import {
   type WorkDoneProgressParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'node:path';
 import { analyzeImage } from '../engine/analyze/analyze-image';
+import { familiarReference, parseReference } from '../engine/image/reference';
 import { defaultStoreDir, Store } from '../engine/image/store';
+import { baseSummaries } from './base-summary';
+import { BuildRecords } from './build-records';
 import { buildProblem, runBuild, textToBuild } from './builds';
+import { contextLister } from './context-entries';
 import { Notifications, Requests, type BuildParams, type InspectParams, type RunParams, type ServerSettings, type StopRunParams } from './protocol';
 import { listImages, Runs } from './runs';
-import { fixesToCodeActions } from './service/code-actions';
+import { readSettings } from './settings';
+import { codeActions } from './service/code-actions';
+import { completionAt } from './service/completion';
+import { instructionAt, parsed } from './service/document';
+import { documentSymbols } from './service/document-symbols';
+import { foldingRanges } from './service/folding';
+import { formatDocument } from './service/formatting';
+import { layerLenses } from './service/layer-lens';
 import { definitionAt, hoverAt } from './service/navigation';
+import { highlightsAt, prepareRenameAt, referencesAt, renameAt } from './service/references';
+import { SEMANTIC_LEGEND, semanticTokens } from './service/semantic-tokens';
 import { Validator } from './validation';
 
 // The server speaks LSP over whatever transport it was started with (--stdio, --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let settings: ServerSettings = { store: '', layerCountThreshold: 20, builder: 'auto' };
+let settings: ServerSettings = readSettings(undefined);
 let store: Promise<Store> | undefined;
+let codeLensRefresh = false;
+const records = new BuildRecords();
 
 const openStore = (): Promise<Store> => (store ??= Store.open(settings.store || defaultStoreDir()));
 
 // The store is optional for linting: without one, base images are simply unknown.
 let lintStore: Store | undefined;
-const validator = new Validator(connection, documents, () => ({ store: lintStore, layerCountThreshold: settings.layerCountThreshold }));
+const validator = new Validator(connection, documents, () => ({
+  store: lintStore,
+  options: {
+    layerCountThreshold: settings.layerCountThreshold,
+    severities: settings.severities,
+    ignored: settings.ignored,
+    shellcheckPath: settings.shellcheckPath,
+    baseOverrides: settings.baseImages,
+  },
+}));
 
-function applySettings(next: Partial<ServerSettings> | undefined): void {
-  const merged = { ...settings, ...(next ?? {}) };
-  if (merged.store !== settings.store) store = undefined;
-  settings = merged;
+function applySettings(next: ServerSettings): void {
+  if (next.store !== settings.store) store = undefined;
+  settings = next;
   openStore().then((s) => (lintStore = s), (e) => connection.console.error(`layerwise: cannot open the image store: ${e.message}`));
 }
 
+const fsPathOf = (uri: string): string | undefined => (URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined);
+const textOf = (uri: string): string | undefined => documents.get(uri)?.getText();
+
 connection.onInitialize((params): InitializeResult => {
-  applySettings((params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined)?.settings);
+  applySettings(readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings));
+  codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
       hoverProvider: true,
       definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      completionProvider: { triggerCharacters: ['$', '{', '-', '=', ',', '/', ':', ' '] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'layerwise' },
   };
@@ -54,50 +95,169 @@ connection.onInitialized(() => {
 });
 
 connection.onDidChangeConfiguration((change) => {
-  const s = (change.settings as { layerwise?: Partial<ServerSettings> & { lint?: { layerCountThreshold?: number } } } | undefined)?.layerwise;
-  if (s) applySettings({ store: s.store, layerCountThreshold: s.lint?.layerCountThreshold ?? s.layerCountThreshold, builder: s.builder });
+  const section = (change.settings as { layerwise?: unknown } | undefined)?.layerwise;
+  if (section) applySettings(readSettings(section, settings));
   validator.revalidateAll();
 });
 
 documents.onDidOpen((e) => validator.schedule(e.document, 0));
 documents.onDidChangeContent((e) => validator.schedule(e.document));
 documents.onDidSave((e) => {
-  validator.invalidateContexts();
+  filesChanged();
   validator.schedule(e.document, 0);
 });
 documents.onDidClose((e) => validator.clear(e.document.uri));
 connection.onDidChangeWatchedFiles(() => {
-  validator.invalidateContexts();
+  filesChanged();
   validator.revalidateAll();
 });
 
-connection.onCodeAction((params) => fixesToCodeActions(params.textDocument.uri, documents.get(params.textDocument.uri)?.getText() ?? '', params.context.diagnostics));
+connection.onCodeAction((params) => {
+  const text = textOf(params.textDocument.uri);
+  if (text === undefined) return [];
+  return codeActions(params.textDocument.uri, text, params.context.diagnostics, validator.diagnostics(params.textDocument.uri), params.context.only);
+});
 
-connection.onHover((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  return doc ? hoverAt(doc.getText(), params.position) : null;
+connection.onHover(async (params) => {
+  const text = textOf(params.textDocument.uri);
+  if (text === undefined) return null;
+  const file = fsPathOf(params.textDocument.uri);
+  const imageStore = await openStore().catch(() => undefined);
+  const bases = await baseSummaries(parsed(text), imageStore, settings.baseImages);
+  return hoverAt(text, params.position, { bases, record: file ? await records.latest(file, imageStore) : undefined });
 });
 
 connection.onDefinition((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  return doc ? definitionAt(params.textDocument.uri, doc.getText(), params.position) : null;
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? null : definitionAt(params.textDocument.uri, text, params.position);
+});
+
+connection.onReferences((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : referencesAt(params.textDocument.uri, text, params.position, params.context.includeDeclaration);
+});
+
+connection.onDocumentHighlight((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : highlightsAt(text, params.position);
+});
+
+connection.onPrepareRename((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? null : prepareRenameAt(text, params.position);
+});
+
+connection.onRenameRequest((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? null : renameAt(params.textDocument.uri, text, params.position, params.newName);
+});
+
+connection.onDocumentSymbol((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : documentSymbols(text);
+});
+
+connection.onFoldingRanges((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : foldingRanges(text);
+});
+
+connection.languages.semanticTokens.on((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? { data: [] } : semanticTokens(text);
+});
+
+connection.languages.semanticTokens.onRange((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? { data: [] } : semanticTokens(text, params.range);
+});
+
+connection.onDocumentFormatting((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : formatDocument(text, params.options);
+});
+
+connection.onDocumentRangeFormatting((params) => {
+  const text = textOf(params.textDocument.uri);
+  return text === undefined ? [] : formatDocument(text, params.options, params.range);
+});
+
+// The store's image list is read at most once a second: completion runs on every keystroke.
+let imagesCache: { at: number; refs: Promise<string[]> } | undefined;
+function storeImages(): Promise<string[]> {
+  if (!imagesCache || Date.now() - imagesCache.at > 1000) {
+    const refs = openStore()
+      .then((s) => s.images())
+      .then((list) => list.map((i) => familiarReference(parseReference(i.ref))))
+      .catch(() => []);
+    imagesCache = { at: Date.now(), refs };
+  }
+  return imagesCache.refs;
+}
+
+// One context lister per Dockerfile (its .dockerignore read once), until files change.
+const listers = new Map<string, ReturnType<typeof contextLister>>();
+function lister(file: string): ReturnType<typeof contextLister> {
+  let l = listers.get(file);
+  if (!l) listers.set(file, (l = validator.context(path.dirname(file)).then((index) => contextLister(index, file))));
+  return l;
+}
+
+function filesChanged(): void {
+  validator.invalidateContexts();
+  listers.clear();
+}
+
+connection.onCompletion(async (params) => {
+  const text = textOf(params.textDocument.uri);
+  if (text === undefined) return null;
+  const file = fsPathOf(params.textDocument.uri);
+  const doc = parsed(text);
+  const keyword = instructionAt(doc.dockerfile, params.position)?.keyword ?? /^\s*(\w+)\s/.exec(doc.lines[params.position.line] ?? '')?.[1]?.toUpperCase();
+  // Only instructions that can want them pay for the store and the context listing.
+  const images = keyword === 'FROM' || keyword === 'COPY' || keyword === 'RUN' ? await storeImages() : [];
+  const contextEntries = file && (keyword === 'COPY' || keyword === 'ADD') ? await lister(file).catch(() => undefined) : undefined;
+  return completionAt(text, params.position, { images, contextEntries });
+});
+
+connection.onCodeLens(async (params) => {
+  const text = textOf(params.textDocument.uri);
+  const file = fsPathOf(params.textDocument.uri);
+  if (text === undefined) return [];
+  return layerLenses(text, file ? await records.latest(file, await openStore().catch(() => undefined)) : undefined);
 });
 
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
   const text = await textToBuild(params, documents);
+  const collector = records.collect(URI.parse(params.uri).fsPath, params.buildArgs);
   try {
-    const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line));
+    const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line), collector.onEvent);
+    collector.finish(result);
     validator.setBuildProblem(params.uri, undefined);
     return result;
   } catch (e) {
     validator.setBuildProblem(params.uri, buildProblem(e, params, text));
     throw e;
   } finally {
-    validator.invalidateContexts();
+    filesChanged();
+    refreshCodeLenses();
   }
 });
+
+/**
+ * Asks the client to fetch CodeLenses again. VS Code drops a refresh that lands just before
+ * the editor loses focus (the client reveals the Layers view after a build, and the editor
+ * cancels its pending CodeLens update on blur): a second one, once the view has taken focus,
+ * gets through.
+ */
+function refreshCodeLenses(): void {
+  if (!codeLensRefresh) return;
+  const send = () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  send();
+  setTimeout(send, 1500).unref();
+}
 
 connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
 

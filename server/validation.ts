@@ -5,7 +5,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
+import type { LintOptions } from '../engine/lint/types';
 import { toDiagnostic } from './service/diagnostics';
+import { parsed } from './service/document';
 
 const DEBOUNCE_MS = 150;
 
@@ -24,8 +26,15 @@ export class Validator {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
-    private readonly settings: () => { store: Store | undefined; layerCountThreshold: number },
+    private readonly settings: () => { store: Store | undefined; options: Partial<LintOptions> },
   ) {}
+
+  private readonly published = new Map<string, Diagnostic[]>();
+
+  /** The diagnostics last published for a document (what "fix all" works on). */
+  diagnostics(uri: string): Diagnostic[] {
+    return this.published.get(uri) ?? [];
+  }
 
   /** Lints a document after a short pause; a newer change restarts the pause. */
   schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
@@ -59,6 +68,7 @@ export class Validator {
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -68,26 +78,23 @@ export class Validator {
     const version = doc.version;
     try {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
-      const { store, layerCountThreshold } = this.settings();
+      const { store, options } = this.settings();
       // An untitled buffer has no build context: not the root folder its placeholder path is in.
       const contextIndex = file ? await this.context(path.dirname(file)) : null;
-      const findings = await lintFile(file ?? '/Dockerfile', {
-        text: doc.getText(),
-        contextIndex,
-        store,
-        options: { layerCountThreshold },
-      });
+      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options });
       if (this.documents.get(uri)?.version !== version) return;
       const built = this.buildProblems.get(uri);
       const diagnostics = findings.map((f) => toDiagnostic(uri, f));
       if (built && built.text === doc.getText()) diagnostics.push(built.diagnostic);
+      this.published.set(uri, diagnostics);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
   }
 
-  private context(dir: string): Promise<ContextIndex> {
+  /** The build context index of a folder, shared with linting until files change. */
+  context(dir: string): Promise<ContextIndex> {
     let ctx = this.contexts.get(dir);
     if (!ctx) {
       ctx = ContextIndex.open(dir);

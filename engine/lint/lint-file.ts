@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ContextIndex } from '../context/context-index';
 import { loadDockerignore } from '../context/dockerignore';
 import { parseDockerfile } from '../dockerfile/parser';
+import type { Dockerfile } from '../dockerfile/types';
 import type { Store } from '../image/store';
 import { baseFacts } from './base-facts';
 import { loadLintConfig } from './config/find-config';
@@ -20,6 +21,8 @@ export const SETUP_RULE = 'LW0002';
 export interface LintFileOptions {
   /** The Dockerfile's text when it differs from the disk (an editor buffer). */
   text?: string;
+  /** The text already parsed (an editor parses each version once for every feature). */
+  dockerfile?: Dockerfile;
   /** Build context folder; default the Dockerfile's folder. */
   context?: string;
   /** A context index to reuse between runs (the server keeps one per folder); null: no build context (an unsaved buffer), so context rules stay silent. */
@@ -33,8 +36,7 @@ export interface LintFileOptions {
 
 /** Lints one Dockerfile with its build context: what `layerwise lint` and the editor both run. */
 export async function lintFile(file: string, opts: LintFileOptions = {}): Promise<Finding[]> {
-  const text = opts.text ?? (await fs.readFile(file, 'utf8'));
-  const dockerfile = parseDockerfile(text);
+  const dockerfile = opts.dockerfile ?? parseDockerfile(opts.text ?? (await fs.readFile(file, 'utf8')));
   const extra: Finding[] = [];
   let config = opts.config ?? undefined;
   if (opts.config === undefined) {
@@ -47,7 +49,7 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
   const options = mergeLintOptions(config?.options ?? {}, opts.options);
   const [index, bases, shellcheck] = await Promise.all([
     opts.contextIndex === null ? undefined : (opts.contextIndex ?? ContextIndex.open(opts.context ?? path.dirname(path.resolve(file)))),
-    baseFacts(dockerfile, opts.store),
+    baseFacts(dockerfile, opts.store, options.baseOverrides),
     shellcheckFindings(dockerfile, options.shellcheckPath ?? '').catch((e: Error) => [shellcheckProblem(e)]),
   ]);
   // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.

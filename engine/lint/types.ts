@@ -66,12 +66,25 @@ export interface LintOptions {
   labelSchema: Record<string, LabelType>;
   /** Labels outside labelSchema are reported (`.hadolint.yaml` strict-labels; DL3050). */
   strictLabels: boolean;
+  /**
+   * Additions to the built-in table of base images, keyed by repository (`mycorp/runtime`, every
+   * tag) or reference (`mycorp/runtime:2`): the programs it has, and when its support ends.
+   */
+  baseOverrides: Record<string, BaseOverride>;
+}
+
+/** What a user tells Layerwise about a base image the built-in table does not know. */
+export interface BaseOverride {
+  /** Absolute paths of programs the image has; the other probed interpreters are taken as absent. */
+  present?: string[];
+  /** ISO date its support ends. */
+  eol?: string;
 }
 
 /** The value forms hadolint's label-schema knows. */
 export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false, foldEquivalents: true };
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false, foldEquivalents: true, baseOverrides: {} };
 
 export interface LintInput {
   dockerfile: Dockerfile;

@@ -3,34 +3,23 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, type CodeAction, type Diagnostic, type InitializeResult } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { Store } from '../../engine/image/store';
 import type { BuildResult, ImagesResult, RunErrorData, RunOutputParams, RunResult } from '../../server/protocol';
 import { makeBusyboxImage, runSkipReason } from '../helpers/busybox';
 import { contextWith, tempDir } from '../helpers/fixtures';
-import { LspSession, serverModule } from '../helpers/lsp';
+import { openDocument, startSession, type LspSession, serverModule } from '../helpers/lsp';
 import { example } from '../helpers/paths';
 
 const serverJs = serverModule();
 
 async function session(store: string): Promise<LspSession> {
-  const s = new LspSession(serverJs!);
-  const init = (await s.connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { settings: { store, layerCountThreshold: 20 } },
-  })) as InitializeResult;
+  const { session: s, init } = await startSession(store);
   assert.ok(init.capabilities.codeActionProvider);
-  s.connection.sendNotification('initialized', {});
   return s;
 }
 
-function open(s: LspSession, file: string, text = fs.readFileSync(file, 'utf8')): string {
-  const uri = pathToFileURL(file).toString();
-  s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-  return uri;
-}
+const open = openDocument;
 
 const textOf = (text: string, d: Diagnostic) => text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character);
 

@@ -170,6 +170,21 @@ if (inHost) suite('Layerwise in a real VS Code', function () {
     assert.match(rows[0], /^Store .* of layers on disk · .* in image sizes$/);
     assert.ok(rows.some((r) => /^runme:1 .* unique · .* shared$/.test(r)) && rows.some((r) => /^busybox:latest .* · 0 B unique · /.test(r)), JSON.stringify(rows));
   });
+
+  test('the layer CodeLens shows the built COPY layer and its click reveals that layer', async function () {
+    assert.ok(built, 'needs the build of an earlier test');
+    const copy = built.image.layers.find((l) => l.instruction.startsWith('COPY'))!;
+    const lens = await waitFor('a layer CodeLens', 20_000, async () => {
+      const lenses = await vscode.commands.executeCommand<VSCode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile, 10);
+      return lenses?.find((l) => l.command?.command === 'layerwise.revealLayer');
+    });
+    assert.equal(lens.range.start.line, copy.source!.range.start.line);
+    assert.match(lens.command!.title, new RegExp(`^layer ${copy.index} · [^·]+ · ${copy.files.length} files · (built|cached)$`));
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { layersView: { current?: { digest: string } } };
+    assert.equal(api.layersView.current?.digest, built.image.digest);
+    console.log(`    CodeLens on line ${lens.range.start.line}: ${lens.command!.title}`);
+  });
 });
 
 /** The folder with the hello example: the opened workspace folder, else $LAYERWISE_EXAMPLE, else the project's. */
