@@ -2,7 +2,8 @@
  * End-of-life and deprecation dates of common official images, checked Dec 2026 against the
  * projects' own release calendars (python.org, nodejs.org release schedule, ubuntu.com,
  * debian.org LTS, alpinelinux.org, php.net, ruby-lang.org) and Docker Hub deprecation notices.
- * A version listed with a future date is reported only once that date has passed.
+ * A version listed with a future date is reported only once that date has passed; until then
+ * the editor's hover shows it as the date support ends.
  */
 export interface LifecycleEntry {
   /** Normalized repository path (`library/python`). */
@@ -34,9 +35,15 @@ export const LIFECYCLE: LifecycleEntry[] = [
   py('3.8', '2024-10-07'),
   py('3.9', '2025-10-31'),
   py('3.10', '2026-10-31'),
+  py('3.11', '2027-10-31'),
+  py('3.12', '2028-10-31'),
+  py('3.13', '2029-10-31'),
+  py('3.14', '2030-10-31'),
   ...['4', '6', '8', '10', '12', '14', '16', '18', '20'].map((v, i) =>
     node(v, ['2018-04-30', '2019-04-30', '2019-12-31', '2021-04-30', '2022-04-30', '2023-04-30', '2023-09-11', '2025-04-30', '2026-04-30'][i]),
   ),
+  node('22', '2027-04-30'),
+  node('24', '2028-04-30'),
   ...['11', '13', '15', '17', '19', '21', '23', '25'].map((v, i) =>
     node(v, ['2019-06-01', '2020-06-01', '2021-06-01', '2022-06-01', '2023-06-01', '2024-06-01', '2025-06-01', '2026-06-01'][i]),
   ),
@@ -49,14 +56,21 @@ export const LIFECYCLE: LifecycleEntry[] = [
   ...ubuntu(['23.10', 'mantic'], '2024-07-11'),
   ...ubuntu(['24.10', 'oracular'], '2025-07-10'),
   ...ubuntu(['25.04', 'plucky'], '2026-01-15'),
+  ...ubuntu(['22.04', 'jammy'], '2027-04-30'),
+  ...ubuntu(['24.04', 'noble'], '2029-04-30'),
   ...debian(['7', 'wheezy'], '2018-05-31'),
   ...debian(['8', 'jessie'], '2020-06-30'),
   ...debian(['9', 'stretch'], '2022-06-30'),
   ...debian(['10', 'buster'], '2024-06-30'),
   ...debian(['11', 'bullseye'], '2026-08-31'),
+  ...debian(['12', 'bookworm'], '2028-06-30'),
+  ...debian(['13', 'trixie'], '2030-06-30'),
   ...['3.12', '3.13', '3.14', '3.15', '3.16', '3.17', '3.18', '3.19', '3.20'].map((v, i) =>
     alpine(v, ['2022-05-01', '2022-11-01', '2023-05-01', '2023-11-01', '2024-05-23', '2024-11-22', '2025-05-09', '2025-11-01', '2026-04-01'][i]),
   ),
+  alpine('3.21', '2026-11-01'),
+  alpine('3.22', '2027-05-01'),
+  alpine('3.23', '2027-11-01'),
   ...['5', '7.0', '7.1', '7.2', '7.3', '7.4', '8.0', '8.1'].map((version, i) => ({
     repository: 'library/php',
     version,
@@ -75,3 +89,25 @@ export const DISTRO_SUFFIXES: { pattern: RegExp; repository: string; version: (m
   { pattern: /(?:^|-)(trusty|xenial|bionic|focal)(?:-|$)/, repository: 'library/ubuntu', version: (m) => m[1] },
   { pattern: /(?:^|-)alpine(3\.\d+)(?:-|$)/, repository: 'library/alpine', version: (m) => m[1] },
 ];
+
+function versionMatches(tag: string, version: string): boolean {
+  return version === '*' || tag === version || tag.startsWith(`${version}.`) || tag.startsWith(`${version}-`);
+}
+
+/**
+ * The table's entries for an image on Docker Hub: for its own version first, then for the
+ * Debian, Ubuntu or Alpine release its tag names (`viaTag`). Entries may lie in the future.
+ */
+export function lifecycleOf(ref: { domain: string; path: string; tag?: string }): { entry: LifecycleEntry; viaTag: boolean }[] {
+  if (ref.domain !== 'docker.io') return [];
+  const tag = ref.tag ?? 'latest';
+  const out: { entry: LifecycleEntry; viaTag: boolean }[] = [];
+  const direct = LIFECYCLE.find((e) => e.repository === ref.path && versionMatches(tag, e.version));
+  if (direct) out.push({ entry: direct, viaTag: false });
+  for (const suffix of DISTRO_SUFFIXES) {
+    const m = suffix.pattern.exec(tag);
+    const entry = m && LIFECYCLE.find((e) => e.repository === suffix.repository && e.version === suffix.version(m));
+    if (entry) out.push({ entry, viaTag: true });
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { DISTRO_SUFFIXES, LIFECYCLE, LIFECYCLE_CHECKED, type LifecycleEntry } from '../data/base-image-lifecycle';
+import { LIFECYCLE_CHECKED, lifecycleOf } from '../data/base-image-lifecycle';
 import { SMALLER_VARIANTS, TOOLCHAINS } from '../data/base-image-variants';
 import { baseReferences, type BaseReference } from '../base-references';
 import { finalImageStages } from '../stage-chain';
@@ -25,24 +25,6 @@ export const baseUntaggedRule: Rule = {
   },
 };
 
-function versionMatches(tag: string, version: string): boolean {
-  return version === '*' || tag === version || tag.startsWith(`${version}.`) || tag.startsWith(`${version}-`);
-}
-
-function lifecycle(b: BaseReference): { entry: LifecycleEntry; viaTag: boolean } | undefined {
-  if (b.ref.domain !== 'docker.io') return undefined;
-  const tag = b.ref.tag ?? 'latest';
-  const direct = LIFECYCLE.find((e) => e.repository === b.ref.path && versionMatches(tag, e.version));
-  if (direct) return { entry: direct, viaTag: false };
-  for (const suffix of DISTRO_SUFFIXES) {
-    const m = suffix.pattern.exec(tag);
-    if (!m) continue;
-    const entry = LIFECYCLE.find((e) => e.repository === suffix.repository && e.version === suffix.version(m));
-    if (entry) return { entry, viaTag: true };
-  }
-  return undefined;
-}
-
 /**
  * LW3002: a base image (or the Debian/Ubuntu/Alpine release its tag names) past its end of
  * life, or a deprecated image, from the dated table in lint/data/base-image-lifecycle.ts.
@@ -56,8 +38,9 @@ export const baseEndOfLifeRule: Rule = {
     const today = new Date().toISOString().slice(0, 10);
     const out: Finding[] = [];
     for (const b of baseReferences(input.dockerfile)) {
-      const found = lifecycle(b);
-      if (!found || found.entry.eol > today) continue;
+      // The image's own release may be supported while the distribution it is built on is not.
+      const found = lifecycleOf(b.ref).find((f) => f.entry.eol <= today);
+      if (!found) continue;
       const { entry, viaTag } = found;
       const name = entry.repository.replace('library/', '');
       const what = entry.version === '*' ? `the ${name} image is deprecated (since ${entry.eol})` : `${viaTag ? 'the ' : ''}${name} ${entry.version}${viaTag ? ' it is built on' : ''} reached end of life on ${entry.eol}`;
