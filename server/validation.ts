@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
-import type { LintOptions } from '../engine/lint/types';
+import type { Finding, LintOptions } from '../engine/lint/types';
 import { toDiagnostic } from './service/diagnostics';
 import { parsed } from './service/document';
 
@@ -81,13 +81,18 @@ export class Validator {
       const { store, options } = this.settings();
       // An untitled buffer has no build context: not the root folder its placeholder path is in.
       const contextIndex = file ? await this.context(path.dirname(file)) : null;
-      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options });
-      if (this.documents.get(uri)?.version !== version) return;
-      const built = this.buildProblems.get(uri);
-      const diagnostics = findings.map((f) => toDiagnostic(uri, f));
-      if (built && built.text === doc.getText()) diagnostics.push(built.diagnostic);
-      this.published.set(uri, diagnostics);
-      await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      const publish = (findings: Finding[]): void => {
+        if (this.documents.get(uri)?.version !== version) return;
+        const built = this.buildProblems.get(uri);
+        const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+        if (built && built.text === doc.getText()) diagnostics.push(built.diagnostic);
+        this.published.set(uri, diagnostics);
+        void this.connection.sendDiagnostics({ uri, version, diagnostics });
+      };
+      // The rules' findings go out at once; ShellCheck's follow when its process answers.
+      let early: Finding[] | undefined;
+      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options, onRuleFindings: (f) => publish((early = f)) });
+      if (!early || !sameFindings(early, findings)) publish(findings);
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
@@ -102,4 +107,9 @@ export class Validator {
     }
     return ctx;
   }
+}
+
+// ShellCheck often adds nothing: the same list need not be published twice.
+function sameFindings(a: Finding[], b: Finding[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.rule === b[i].rule && f.message === b[i].message && f.range.start.line === b[i].range.start.line && f.range.start.character === b[i].range.start.character);
 }

@@ -167,6 +167,8 @@ export interface DockerfileScope {
   problems: ParseProblem[];
   /** The scope at an instruction of the file (undefined for ONBUILD triggers, which run elsewhere). */
   at(ins: Instruction): InstructionScope | undefined;
+  /** The instruction expanded in its scope (FROM: the global one), made once and shared by every reader. */
+  expanded(ins: Instruction): ExpandedInstruction | undefined;
 }
 
 /** A variable reference in an expanded part, resolved against the scope it was expanded in. */
@@ -419,6 +421,8 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
   }
 
   const stageScopes: StageScope[] = [];
+  // Expansions made while walking the file, kept for readers (lint rules, hover) that need them again.
+  const expansions = new Map<Instruction, ExpandedInstruction>();
   // Per stage: the final variables, the ENV-only view (the image config), and ONBUILD triggers.
   const finals = new Map<Stage, { scope: Scope; imageEnv: Map<string, Variable>; onbuild: Instruction[] }>();
 
@@ -490,7 +494,7 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
         current = scope.snapshot(stage);
       } else {
         applyInstruction(ins, scope, imageEnv, onbuild);
-        reportExpansionErrors(ins, current, escapeChar, problems);
+        reportExpansionErrors(ins, current, escapeChar, problems, expansions);
       }
     }
     finals.set(stage, { scope, imageEnv, onbuild });
@@ -498,7 +502,7 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
   }
   for (const s of stageScopes) {
     const scope = scopes.get(s.stage.from);
-    if (scope) reportExpansionErrors(s.stage.from, scope, escapeChar, problems);
+    if (scope) reportExpansionErrors(s.stage.from, scope, escapeChar, problems, expansions);
     if (s.stage.base && s.baseName === '' && !problems.some((p) => p.range === s.stage.base?.range)) {
       problems.push({ message: `base name (${s.stage.base.value}) should not be blank`, range: s.stage.base.range });
     }
@@ -510,6 +514,15 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
     stages: stageScopes,
     problems,
     at: (ins) => scopes.get(ins),
+    expanded: (ins) => {
+      let done = expansions.get(ins);
+      const at = done ? undefined : scopes.get(ins);
+      if (!done && at) {
+        done = expandInstruction(ins, at.vars, { escapeChar });
+        expansions.set(ins, done);
+      }
+      return done;
+    },
   };
 }
 
@@ -529,10 +542,12 @@ function expandReporting(raw: string, env: EnvGetter, escapeChar: EscapeChar, ra
   }
 }
 
-function reportExpansionErrors(ins: Instruction, scope: InstructionScope, escapeChar: EscapeChar, problems: ParseProblem[]): void {
+function reportExpansionErrors(ins: Instruction, scope: InstructionScope, escapeChar: EscapeChar, problems: ParseProblem[], memo: Map<Instruction, ExpandedInstruction>): void {
   const spec = expansionSpec(ins.keyword);
   if (spec.args === 'none' && spec.flags.length === 0 && !spec.heredocs) return;
-  for (const p of expandInstruction(ins, scope.vars, { escapeChar }).parts) {
+  const expanded = expandInstruction(ins, scope.vars, { escapeChar });
+  memo.set(ins, expanded);
+  for (const p of expanded.parts) {
     if (p.error) problems.push({ message: p.error, range: p.range });
   }
 }

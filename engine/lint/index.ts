@@ -29,6 +29,11 @@ export interface LintRequest {
  * bug in that rule: it is reported as an internal finding instead of losing the others.
  */
 export function lint(request: LintRequest): Finding[] {
+  return settleFindings(request, [...ruleFindings(request), ...(request.extra ?? [])]);
+}
+
+/** What the parser and the rules find, before suppression and settings (settleFindings applies those). */
+export function ruleFindings(request: LintRequest): Finding[] {
   const input = {
     dockerfile: request.dockerfile,
     context: request.context,
@@ -43,7 +48,6 @@ export function lint(request: LintRequest): Finding[] {
     fixes: [],
     related: [],
   }));
-  findings.push(...(request.extra ?? []));
   for (const rule of RULES) {
     try {
       findings.push(...rule.check(input));
@@ -58,11 +62,20 @@ export function lint(request: LintRequest): Finding[] {
       });
     }
   }
+  return findings;
+}
+
+/**
+ * Applies the file's pragmas and skips, the settings (ignored rules, severities) and the folding of
+ * equivalent codes to raw findings (the rules' and others', like ShellCheck's), sorted by position.
+ */
+export function settleFindings(request: Pick<LintRequest, 'dockerfile' | 'options'>, findings: Finding[]): Finding[] {
+  const options = { ...DEFAULT_LINT_OPTIONS, ...request.options };
   const silenced = suppressionFilter(request.dockerfile, RULES);
   // A finding counts as silenced when any rule of its equivalence group is.
   const keep = (f: Finding) => equivalentGroup(f.rule).every((rule) => silenced(rule === f.rule ? f : { ...f, rule }));
-  const settled = applySettings(findings.filter(keep), input.options);
-  return (input.options.foldEquivalents ? foldEquivalents(settled) : settled).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const settled = applySettings(findings.filter(keep), options);
+  return (options.foldEquivalents ? foldEquivalents(settled) : settled).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 /** Drops ignored rules and applies severity overrides; a rule is named by its ID or its name. */

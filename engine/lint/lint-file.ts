@@ -8,7 +8,7 @@ import type { Store } from '../image/store';
 import { baseFacts } from './base-facts';
 import { loadLintConfig } from './config/find-config';
 import { mergeLintOptions, type LintConfig } from './config/hadolint-config';
-import { lint } from './index';
+import { ruleFindings, settleFindings } from './index';
 import { shellcheckFindings } from './shellcheck/run-shellcheck';
 import type { Finding, LintOptions } from './types';
 
@@ -32,6 +32,11 @@ export interface LintFileOptions {
   options?: Partial<LintOptions>;
   /** The `.hadolint.yaml` to use (from loadLintConfig); default: found as hadolint finds it; null: none. */
   config?: LintConfig | null;
+  /**
+   * Called with the rules' findings as soon as they are known, before ShellCheck's (a process
+   * of its own, slower on a long file), so an editor can show them at once.
+   */
+  onRuleFindings?: (findings: Finding[]) => void;
 }
 
 /** Lints one Dockerfile with its build context: what `layerwise lint` and the editor both run. */
@@ -47,14 +52,17 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
     }
   }
   const options = mergeLintOptions(config?.options ?? {}, opts.options);
-  const [index, bases, shellcheck] = await Promise.all([
+  const shellcheck = shellcheckFindings(dockerfile, options.shellcheckPath ?? '').catch((e: Error) => [shellcheckProblem(e)]);
+  const [index, bases] = await Promise.all([
     opts.contextIndex === null ? undefined : (opts.contextIndex ?? ContextIndex.open(opts.context ?? path.dirname(path.resolve(file)))),
     baseFacts(dockerfile, opts.store, options.baseOverrides),
-    shellcheckFindings(dockerfile, options.shellcheckPath ?? '').catch((e: Error) => [shellcheckProblem(e)]),
   ]);
   // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
   const context = index?.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
-  return lint({ dockerfile, context, bases, options, extra: [...extra, ...shellcheck] });
+  const request = { dockerfile, context, bases, options };
+  const found = [...ruleFindings(request), ...extra];
+  opts.onRuleFindings?.(settleFindings(request, found));
+  return settleFindings(request, [...found, ...(await shellcheck)]);
 }
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -1,5 +1,5 @@
 import { variableReferences } from '../../../dockerfile/expand';
-import { expandInstruction, type ExpandedPart } from '../../../dockerfile/scope';
+import type { ExpandedPart } from '../../../dockerfile/scope';
 import type { Instruction } from '../../../dockerfile/types';
 import { goQuote } from '../../../dockerfile/dump';
 import { buildkitRule } from './check';
@@ -22,9 +22,10 @@ export const undefinedVar = buildkitRule({
     for (const stage of dockerfile.stages) {
       for (const ins of stage.instructions) {
         const at = scope.at(ins);
-        if (!at) continue;
+        const expanded = scope.expanded(ins);
+        if (!at || !expanded) continue;
         const reported = new Set<string>();
-        for (const part of expandInstruction(ins, at.vars, { escapeChar: dockerfile.escapeChar }).parts) {
+        for (const part of expanded.parts) {
           const defaulted = withFallback(part, dockerfile.escapeChar);
           for (const [i, ref] of part.references.entries()) {
             if (ref.variable || defaulted.has(i) || reported.has(ref.name) || at.declaredArgs.has(ref.name) || NON_ENV_ARGS.has(ref.name)) continue;
