@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { ServerSettings } from '../server/protocol';
 
-/** The settings the server needs, read from the `layerwise` configuration section. */
-export function serverSettings(): ServerSettings {
+/**
+ * The `layerwise` configuration section as plain data, the shape the server also receives on
+ * every change (it validates and applies defaults: server/settings.ts).
+ */
+export function serverSettings(): Record<string, unknown> {
   const cfg = vscode.workspace.getConfiguration('layerwise');
-  return { store: cfg.get<string>('store', ''), layerCountThreshold: cfg.get<number>('lint.layerCountThreshold', 20) };
+  return { store: cfg.get('store'), build: cfg.get('build'), lint: cfg.get('lint') };
 }
 
 /** Starts the language server (dist/server.js) over IPC and returns the running client. */

@@ -5,12 +5,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { build } from '../engine/build/builder';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
-import type { BuildErrorData, BuildParams, BuildResult } from './protocol';
+import { REQUEST_CANCELLED, REQUEST_FAILED } from './errors';
+import type { BuildErrorData, BuildParams, BuildResult, SandboxSetting } from './protocol';
 
 /** Error code for a build that failed on purpose (bad Dockerfile, missing file): not a server bug. */
-export const BUILD_FAILED = 1;
-/** LSP's RequestCancelled. */
-const REQUEST_CANCELLED = -32800;
+export const BUILD_FAILED = REQUEST_FAILED;
 
 /**
  * Runs a build for the client, reporting each step through work-done progress and stopping
@@ -24,11 +23,13 @@ export async function runBuild(
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
   log: (line: string) => void,
+  sandbox: SandboxSetting = 'auto',
 ): Promise<BuildResult> {
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
   const subscription = token.onCancellationRequested(() => controller.abort());
   progress.begin('Building image', 0, path.basename(path.dirname(dockerfile)), true);
+  let step: string | undefined;
   try {
     return await build({
       context: params.context ?? path.dirname(dockerfile),
@@ -38,11 +39,14 @@ export async function runBuild(
       target: params.target,
       buildArgs: params.buildArgs,
       store,
+      noCache: params.noCache,
+      sandbox,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'step') {
-          progress.report(Math.round(((e.step - 1) / e.steps) * 100), `[${e.step}/${e.steps}] ${e.instruction}`);
-          log(`[${e.step}/${e.steps}] ${e.instruction}`);
+          step = `[${e.step}/${e.steps}] ${e.instruction}`;
+          progress.report(Math.round(((e.step - 1) / e.steps) * 100), step);
+          log(step);
         } else if (e.type === 'layer') log(`      layer ${e.digest} ${e.size} bytes, ${e.files} file(s)`);
         else if (e.type === 'cached') log(`      CACHED ${e.digest}`);
         else if (e.type === 'log') log(`      ${e.message}`);
@@ -53,7 +57,7 @@ export async function runBuild(
     if (e instanceof EngineError) {
       log(`build failed: ${e.message}`);
       if (e.code === 'CANCELLED') throw new ResponseError(REQUEST_CANCELLED, 'build cancelled');
-      const data: BuildErrorData = { code: e.code, location: e.location };
+      const data: BuildErrorData = { code: e.code, location: e.location, step };
       throw new ResponseError<BuildErrorData>(BUILD_FAILED, e.message, data);
     }
     throw e;

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs/promises';
+import { URI } from 'vscode-uri';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -8,10 +10,17 @@ import {
   type WorkDoneProgressParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeImage } from '../engine/analyze/analyze-image';
 import { defaultStoreDir, Store } from '../engine/image/store';
 import { runBuild } from './builds';
-import { Requests, type BuildParams, type InspectParams, type ServerSettings } from './protocol';
+import { withAbort } from './errors';
+import { ImageService } from './images';
+import {
+  DEFAULT_SERVER_SETTINGS, Requests,
+  type BuildParams, type CompareParams, type ExportParams, type FileContentParams, type InspectParams, type LintFilesParams,
+  type PullParams, type PushParams, type ServerSettings, type StagesParams,
+} from './protocol';
+import { settingsFromConfiguration } from './settings';
+import { stagesOf } from './service/stages';
 import { fixesToCodeActions } from './service/code-actions';
 import { definitionAt, hoverAt } from './service/navigation';
 import { Validator } from './validation';
@@ -19,24 +28,31 @@ import { Validator } from './validation';
 // The server speaks LSP over whatever transport it was started with (--stdio, --node-ipc).
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let settings: ServerSettings = { store: '', layerCountThreshold: 20 };
+let settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
 let store: Promise<Store> | undefined;
 
 const openStore = (): Promise<Store> => (store ??= Store.open(settings.store || defaultStoreDir()));
 
 // The store is optional for linting: without one, base images are simply unknown.
 let lintStore: Store | undefined;
-const validator = new Validator(connection, documents, () => ({ store: lintStore, layerCountThreshold: settings.layerCountThreshold }));
+const validator = new Validator(connection, documents, () => ({
+  store: lintStore,
+  options: { layerCountThreshold: settings.layerCountThreshold, ignored: settings.ignoredRules, severities: settings.ruleSeverities, shellcheckPath: settings.shellcheckPath },
+}));
+const images = new ImageService(openStore);
 
 function applySettings(next: Partial<ServerSettings> | undefined): void {
   const merged = { ...settings, ...(next ?? {}) };
-  if (merged.store !== settings.store) store = undefined;
+  if (merged.store !== settings.store) {
+    store = undefined;
+    images.reset();
+  }
   settings = merged;
   openStore().then((s) => (lintStore = s), (e) => connection.console.error(`layerwise: cannot open the image store: ${e.message}`));
 }
 
 connection.onInitialize((params): InitializeResult => {
-  applySettings((params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined)?.settings);
+  applySettings(settingsFromConfiguration((params.initializationOptions as { settings?: unknown } | undefined)?.settings));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -53,8 +69,8 @@ connection.onInitialized(() => {
 });
 
 connection.onDidChangeConfiguration((change) => {
-  const s = (change.settings as { layerwise?: Partial<ServerSettings> & { lint?: { layerCountThreshold?: number } } } | undefined)?.layerwise;
-  if (s) applySettings({ store: s.store, layerCountThreshold: s.lint?.layerCountThreshold ?? s.layerCountThreshold });
+  const s = (change.settings as { layerwise?: unknown } | undefined)?.layerwise;
+  if (s) applySettings(settingsFromConfiguration(s));
   validator.revalidateAll();
 });
 
@@ -85,12 +101,30 @@ connection.onDefinition((params) => {
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
-  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line));
+  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line), settings.sandbox);
+  images.remember(result.image);
   validator.invalidateContexts();
   return result;
 });
 
-connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
+connection.onRequest(Requests.inspect, (params: InspectParams, token) => withAbort(token, (signal) => images.inspect(params, signal)));
+connection.onRequest(Requests.images, (_params: unknown, token) => withAbort(token, () => images.images()));
+connection.onRequest(Requests.pull, (params: PullParams & WorkDoneProgressParams, token) =>
+  withAbort(token, (signal) => images.pull(params, connection.window.attachWorkDoneProgress(params.workDoneToken), signal)));
+connection.onRequest(Requests.push, (params: PushParams & WorkDoneProgressParams, token) =>
+  withAbort(token, (signal) => images.push(params, connection.window.attachWorkDoneProgress(params.workDoneToken), signal)));
+connection.onRequest(Requests.export, (params: ExportParams, token) => withAbort(token, () => images.export(params)));
+connection.onRequest(Requests.compare, (params: CompareParams, token) => withAbort(token, (signal) => images.compare(params.a, params.b, signal)));
+connection.onRequest(Requests.fileContent, (params: FileContentParams, token) => withAbort(token, () => images.fileContent(params)));
+connection.onRequest(Requests.stages, (params: StagesParams) => {
+  const open = documents.get(params.uri);
+  return open ? stagesOf(open.getText()) : readText(params.uri).then(stagesOf);
+});
+connection.onRequest(Requests.lintFiles, (params: LintFilesParams) => validator.lintFiles(params.uris));
+
+function readText(uri: string): Promise<string> {
+  return fs.readFile(URI.parse(uri).fsPath, 'utf8');
+}
 
 process.on('uncaughtException', (e) => connection.console.error(`layerwise: uncaught ${e.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`layerwise: unhandled ${(e as Error)?.stack ?? e}`));

@@ -5,6 +5,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
+import type { LintOptions } from '../engine/lint/types';
+import type { LintFilesResult } from './protocol';
 import { toDiagnostic } from './service/diagnostics';
 
 const DEBOUNCE_MS = 150;
@@ -22,7 +24,7 @@ export class Validator {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
-    private readonly settings: () => { store: Store | undefined; layerCountThreshold: number },
+    private readonly settings: () => { store: Store | undefined; options: Partial<LintOptions> },
   ) {}
 
   /** Lints a document after a short pause; a newer change restarts the pause. */
@@ -53,19 +55,38 @@ export class Validator {
     const version = doc.version;
     try {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
-      const { store, layerCountThreshold } = this.settings();
+      const { store, options } = this.settings();
       const contextIndex = file ? await this.context(path.dirname(file)) : undefined;
-      const findings = await lintFile(file ?? '/Dockerfile', {
-        text: doc.getText(),
-        contextIndex,
-        store,
-        options: { layerCountThreshold },
-      });
+      const findings = await lintFile(file ?? '/Dockerfile', { text: doc.getText(), contextIndex, store, options });
       if (this.documents.get(uri)?.version !== version) return;
       await this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
+  }
+
+  /**
+   * Lints Dockerfiles whether open or not (open ones from the editor's text) and publishes
+   * their diagnostics; a file that cannot be read is counted as an error and logged.
+   */
+  async lintFiles(uris: string[]): Promise<LintFilesResult> {
+    const result: LintFilesResult = { files: 0, findings: 0, errors: 0 };
+    const { store, options } = this.settings();
+    for (const uri of uris) {
+      const file = URI.parse(uri).fsPath;
+      try {
+        const open = this.documents.get(uri);
+        const findings = await lintFile(file, { text: open?.getText(), contextIndex: await this.context(path.dirname(file)), store, options });
+        result.files++;
+        result.findings += findings.length;
+        result.errors += findings.filter((f) => f.severity === 'error').length;
+        await this.connection.sendDiagnostics({ uri, version: open?.version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+      } catch (e) {
+        result.errors++;
+        this.connection.console.error(`layerwise: linting ${file} failed: ${(e as Error).message}`);
+      }
+    }
+    return result;
   }
 
   private context(dir: string): Promise<ContextIndex> {

@@ -190,7 +190,7 @@ class BuildRun {
           const c = state.config.config;
           const key = cacheKey(state.cacheKey, 'RUN', ins.original, JSON.stringify([c.Env, c.User, c.WorkingDir, c.Shell, state.vars.declaredArgs(), ins.heredocs.map((h) => h.content)]), await this.bindMountsDigest(ins, state));
           return await this.layerStep(ins, state, key, async () => {
-            this.sandbox ??= selectSandbox();
+            this.sandbox ??= selectSandbox(this.options.sandbox);
             const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, this.runResources(state), (message) => this.emit({ type: 'log', message }));
             return { entries: outcome.entries, history: `${outcome.history} # buildkit`, inRootfs: true };
           });
