@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { humanSize } from '../engine/analyze/format';
 import type { ImageAnalysis } from '../engine/analyze/model';
+import { layerUri } from './layer-documents';
 import { childrenOf, type LayersNode } from './layers-model';
 
 const KIND_BADGE: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', opaque: 'D' };
@@ -13,11 +14,20 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   private readonly changed = new vscode.EventEmitter<LayersNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private image: ImageAnalysis | undefined;
+  private cached = new Set<string>();
 
-  /** Shows an image (replacing the one shown). */
-  show(image: ImageAnalysis): void {
+  /** Shows an image (replacing the one shown); `cachedLayers` are the digests its build took from the cache. */
+  show(image: ImageAnalysis, cachedLayers: readonly string[] = []): void {
     this.image = image;
+    this.cached = new Set(cachedLayers);
     this.changed.fire(undefined);
+  }
+
+  /** The node of a layer of the shown image (for TreeView.reveal: CodeLens, tests), if it exists. */
+  layerNode(index: number): LayersNode | undefined {
+    const image = this.image;
+    if (!image || !image.layers[index]) return undefined;
+    return { kind: 'layer', id: `image/${image.digest}/layer/${index}`, image, layer: image.layers[index] };
   }
 
   get current(): ImageAnalysis | undefined {
@@ -58,9 +68,13 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
       case 'layer': {
         const { layer } = node;
         const item = new vscode.TreeItem(layer.instruction || `layer ${layer.index}`, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${humanSize(layer.contentSize)} · ${layer.files.length} file${layer.files.length === 1 ? '' : 's'}`;
+        const parts = [humanSize(layer.contentSize), `${layer.files.length} file${layer.files.length === 1 ? '' : 's'}`];
+        if (this.cached.has(layer.digest)) parts.push('cached');
+        if (layer.wastedBytes) parts.push(`${humanSize(layer.wastedBytes)} wasted`);
+        item.description = parts.join(' · ');
         const where = layer.source ? `\n${layer.source.file}:${layer.source.range.start.line + 1}` : '';
-        item.tooltip = new vscode.MarkdownString(`**Layer ${layer.index}** — ${humanSize(layer.contentSize)} of files, ${humanSize(layer.size)} stored\n\n\`${layer.createdBy}\`${where}\n\n${layer.digest}`);
+        const cache = this.cached.has(layer.digest) ? ', taken from the build cache' : '';
+        item.tooltip = new vscode.MarkdownString(`**Layer ${layer.index}** — ${humanSize(layer.contentSize)} of files, ${humanSize(layer.size)} stored${cache}${layer.base ? ' (base image)' : ''}\n\n\`${layer.createdBy}\`${where}\n\n${layer.digest}`);
         item.iconPath = new vscode.ThemeIcon('layers');
         item.contextValue = 'layer';
         if (layer.source) {
@@ -99,8 +113,9 @@ function fileItem(node: Extract<LayersNode, { kind: 'file' }>): vscode.TreeItem 
   });
   item.tooltip = new vscode.MarkdownString(`**${file.path}** — ${humanSize(file.size)}, mode ${file.mode.toString(8).padStart(4, '0')}, uid ${file.uid}:${file.gid}\n\n${lines.join('\n')}`);
   item.iconPath = isDir ? vscode.ThemeIcon.Folder : file.type === 'symlink' ? new vscode.ThemeIcon('file-symlink-file') : vscode.ThemeIcon.File;
-  item.resourceUri = vscode.Uri.from({ scheme: 'layerwise-file', path: file.path });
+  item.resourceUri = layerUri(image.digest, file.layer, file.path, isDir ? undefined : badge);
   item.contextValue = isDir ? 'directory' : 'file';
+  if (!isDir && badge !== 'D') item.command = { command: 'layerwise.openLayerFile', title: 'Open', arguments: [layerUri(image.digest, file.layer, file.path)] };
   return item;
 }
 
@@ -111,4 +126,16 @@ function shortFile(file: string): string {
 function withId(item: vscode.TreeItem, node: LayersNode): vscode.TreeItem {
   item.id = node.id;
   return item;
+}
+
+/** What `layerwise.revealLayer` accepts: a layer index, or an object naming one (CodeLens arguments). */
+export type RevealLayerArg = number | { layer?: number; index?: number };
+
+/** Selects a layer of the shown image in the Layers view (the CodeLens entry point); false when there is no such layer. */
+export async function revealLayer(treeView: vscode.TreeView<LayersNode>, view: LayersView, arg: RevealLayerArg): Promise<boolean> {
+  const index = typeof arg === 'number' ? arg : arg?.layer ?? arg?.index;
+  const node = index === undefined ? undefined : view.layerNode(index);
+  if (!node) return false;
+  await treeView.reveal(node, { select: true, focus: true, expand: false });
+  return true;
 }

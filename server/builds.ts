@@ -30,8 +30,9 @@ export async function runBuild(
   const subscription = token.onCancellationRequested(() => controller.abort());
   progress.begin('Building image', 0, path.basename(path.dirname(dockerfile)), true);
   let step: string | undefined;
+  const cachedLayers: string[] = [];
   try {
-    return await build({
+    const result = await build({
       context: params.context ?? path.dirname(dockerfile),
       dockerfile,
       dockerfileText: params.useOpenDocument ? documents.get(params.uri)?.getText() : undefined,
@@ -48,11 +49,15 @@ export async function runBuild(
           progress.report(Math.round(((e.step - 1) / e.steps) * 100), step);
           log(step);
         } else if (e.type === 'layer') log(`      layer ${e.digest} ${e.size} bytes, ${e.files} file(s)`);
-        else if (e.type === 'cached') log(`      CACHED ${e.digest}`);
+        else if (e.type === 'cached') {
+          cachedLayers.push(e.digest);
+          log(`      CACHED ${e.digest}`);
+        }
         else if (e.type === 'log') log(`      ${e.message}`);
         else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },
     });
+    return { ...result, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
   } catch (e) {
     if (e instanceof EngineError) {
       log(`build failed: ${e.message}`);

@@ -11,7 +11,7 @@ import { diffToText } from '../engine/cli/format/diff-text';
 import { EngineError } from '../engine/errors';
 import { saveDockerArchive } from '../engine/image/docker-archive';
 import { exportForm } from '../engine/image/export-form';
-import type { Manifest } from '../engine/image/oci';
+import type { Digest, Manifest } from '../engine/image/oci';
 import { writeOciLayout } from '../engine/image/oci-layout-export';
 import { familiarReference, parseReference } from '../engine/image/reference';
 import { pullImage } from '../engine/image/registry/pull';
@@ -19,6 +19,14 @@ import { pushImage } from '../engine/image/registry/push';
 import type { RegistryEvent } from '../engine/image/registry/events';
 import type { Store } from '../engine/image/store';
 import type { CompareResult, ExportParams, FileContent, FileContentParams, ImageSummary, InspectParams, PullParams, PullResult, PushParams, PushResult } from './protocol';
+
+/** The sidecar kind holding an image's figures from its last analysis. */
+const FIGURES = 'figures';
+
+interface StoredFigures {
+  efficiency: number;
+  wastedBytes: number;
+}
 
 /** Files larger than this are described, not shown (an editor tab is no place for 100 MB). */
 const MAX_TEXT_BYTES = 2 << 20;
@@ -33,9 +41,16 @@ export class ImageService {
 
   constructor(private readonly store: () => Promise<Store>) {}
 
-  /** Records an image analysed elsewhere (a build) so its files can be read. */
+  /**
+   * Records an image analysed elsewhere (a build) so its files can be read; a store image's
+   * efficiency is kept beside it so the Images view can show it in later sessions too.
+   */
   remember(image: ImageAnalysis, spec: string = image.digest): void {
     this.seen.set(image.digest, { spec, image });
+    if (image.source?.kind === 'store' && image.efficiency) {
+      const figures: StoredFigures = { efficiency: image.efficiency.efficiency, wastedBytes: image.efficiency.wastedBytes };
+      void this.store().then((s) => s.writeSidecar(FIGURES, image.digest as Digest, figures)).catch(() => undefined);
+    }
   }
 
   /** Forgets every analysis (the store folder changed). */
@@ -50,14 +65,15 @@ export class ImageService {
     for (const img of await store.images()) {
       const manifest = await store.readJSON<Manifest>(img.descriptor.digest).catch(() => undefined);
       const known = this.seen.get(img.descriptor.digest)?.image;
+      const figures = known?.efficiency ?? (await store.readSidecar<StoredFigures>(FIGURES, img.descriptor.digest).catch(() => undefined));
       out.push({
         ref: img.ref,
         name: familiarReference(parseReference(img.ref)),
         digest: img.descriptor.digest,
         size: known?.size ?? manifest?.layers?.reduce((n, l) => n + l.size, 0) ?? 0,
         layers: known?.layers.length ?? manifest?.layers?.length ?? 0,
-        efficiency: known?.efficiency?.efficiency,
-        wastedBytes: known?.efficiency?.wastedBytes,
+        efficiency: figures?.efficiency,
+        wastedBytes: figures?.wastedBytes,
       });
     }
     return out;

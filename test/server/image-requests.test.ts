@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { InitializeResult } from 'vscode-languageserver-protocol';
+import type { BuildResult, CompareResult, FileContent, ImageAnalysis, ImageSummary, LintFilesResult, StagesResult } from '../../server/protocol';
+import { contextWith, tempDir } from '../helpers/fixtures';
+import { LspSession, serverModule } from '../helpers/lsp';
+import { example } from '../helpers/paths';
+import { ensureDocker, hasCommand, run } from '../helpers/tools';
+
+const serverJs = serverModule();
+
+async function session(settings: object): Promise<LspSession> {
+  const s = new LspSession(serverJs!);
+  (await s.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true } },
+    initializationOptions: { settings },
+  })) as InitializeResult;
+  s.connection.sendNotification('initialized', {});
+  return s;
+}
+
+const uriOf = (file: string) => pathToFileURL(file).toString();
+const build = (s: LspSession, dockerfile: string, tag: string) => s.connection.sendRequest('layerwise/build', { uri: uriOf(dockerfile), tag }) as Promise<BuildResult>;
+
+test('image requests: list with efficiency, file content from the store and from an exported archive, compare', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const store = tempDir();
+  const s = await session({ store });
+  try {
+    const ctx = contextWith({ 'Dockerfile': 'FROM scratch\nCOPY hello.txt bin.dat /\nCOPY hello2.txt /hello.txt\n', 'hello.txt': 'hello world\n', 'hello2.txt': 'hello again\n' });
+    const binary = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0, 255]);
+    fs.writeFileSync(path.join(ctx, 'bin.dat'), binary);
+    const built = await build(s, path.join(ctx, 'Dockerfile'), 'files:1');
+
+    const images = (await s.connection.sendRequest('layerwise/images', {})) as ImageSummary[];
+    const listed = images.find((i) => i.digest === built.image.digest)!;
+    assert.ok(listed, JSON.stringify(images));
+    assert.equal(listed.name, 'files:1');
+    assert.equal(listed.layers, 2);
+    assert.equal(listed.size, built.image.size);
+    assert.equal(listed.efficiency, built.image.efficiency!.efficiency);
+    assert.ok(listed.efficiency! < 1, 'hello.txt is stored twice: some bytes are wasted');
+
+    const content = (layer: number, p: string, image = built.image.digest) => s.connection.sendRequest('layerwise/fileContent', { image, layer, path: p }) as Promise<FileContent>;
+    assert.deepEqual(await content(0, '/hello.txt'), { kind: 'text', text: 'hello world\n', size: 12 });
+    assert.deepEqual(await content(1, '/hello.txt'), { kind: 'text', text: 'hello again\n', size: 12 });
+    assert.deepEqual(await content(0, '/bin.dat'), { kind: 'binary', size: binary.length });
+    assert.deepEqual(await content(1, '/bin.dat'), { kind: 'missing' });
+    await assert.rejects(content(7, '/hello.txt'), /no layer 7/);
+
+    // Exported as a docker-archive, inspected from the file: the same image, the same bytes.
+    const tar = path.join(tempDir(), 'files.tar');
+    await s.connection.sendRequest('layerwise/export', { image: 'files:1', format: 'docker-archive', destination: tar });
+    const fromTar = (await s.connection.sendRequest('layerwise/inspect', { ref: tar })) as ImageAnalysis;
+    assert.equal(fromTar.source?.kind, 'docker-archive');
+    assert.equal(fromTar.configDigest, built.image.configDigest);
+    assert.deepEqual(await content(1, '/hello.txt', fromTar.digest), { kind: 'text', text: 'hello again\n', size: 12 });
+
+    const second = await build(s, example('hello', 'Dockerfile'), 'hello:cmp');
+    const cmp = (await s.connection.sendRequest('layerwise/compare', { a: 'files:1', b: 'hello:cmp' })) as CompareResult;
+    const byPath = new Map(cmp.diff.files.map((f) => [f.path, f.kind]));
+    assert.equal(byPath.get('/bin.dat'), 'removed');
+    assert.equal(byPath.get('/while.sh'), 'added');
+    assert.equal(byPath.get('/hello.txt'), fs.readFileSync(example('hello', 'hello.txt'), 'utf8') === 'hello again\n' ? undefined : 'changed');
+    assert.match(cmp.text, /while\.sh/);
+    assert.ok(second.image.digest);
+
+    await assert.rejects(s.connection.sendRequest('layerwise/inspect', { ref: 'nope:never' }), /not in the store/);
+    await assert.rejects(s.connection.sendRequest('layerwise/export', { image: 'files:1', format: 'oci-layout', destination: 'relative/dir' }), /absolute/);
+    assert.ok(s.alive);
+  } finally {
+    await s.close();
+  }
+});
+
+test('exported archives and layouts are the same image for docker and skopeo', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const store = tempDir();
+  const s = await session({ store });
+  try {
+    const built = await build(s, example('hello', 'Dockerfile'), 'hello-export:1');
+    const diffIds = built.image.layers.map((l) => l.diffId);
+    const out = tempDir();
+    if (hasCommand('skopeo')) {
+      const layout = path.join(out, 'layout');
+      await s.connection.sendRequest('layerwise/export', { image: 'hello-export:1', format: 'oci-layout', destination: layout });
+      const config = JSON.parse(run('skopeo', ['inspect', '--config', '--raw', `oci:${layout}`]));
+      assert.deepEqual(config.rootfs.diff_ids, diffIds);
+    } else t.diagnostic('skopeo not installed: the OCI layout check is skipped');
+    const why = await ensureDocker();
+    if (why) {
+      t.diagnostic(`docker check skipped: ${why}`);
+      return;
+    }
+    const tar = path.join(out, 'hello.tar');
+    await s.connection.sendRequest('layerwise/export', { image: 'hello-export:1', format: 'docker-archive', destination: tar });
+    run('docker', ['load', '-i', tar]);
+    try {
+      const inspected = JSON.parse(run('docker', ['image', 'inspect', 'hello-export:1']))[0];
+      assert.deepEqual(inspected.RootFS.Layers, diffIds);
+    } finally {
+      run('docker', ['rmi', 'hello-export:1']);
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+test('stages, workspace lint, and settings that change behaviour (lint ignore, RUN sandbox off)', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const s = await session({ store: tempDir() });
+  try {
+    const ctx = contextWith({ 'Dockerfile': 'ARG BASE=scratch\nFROM ${BASE} AS deps\nARG LEVEL=3\nCOPY a /a\nFROM deps\nARG MODE\nRUN echo $MODE\n', a: 'x' });
+    const stages = (await s.connection.sendRequest('layerwise/stages', { uri: uriOf(path.join(ctx, 'Dockerfile')) })) as StagesResult;
+    assert.deepEqual(stages.stages.map((x) => [x.name, x.from]), [['deps', '${BASE}'], [undefined, 'deps']]);
+    assert.deepEqual(stages.args, [{ name: 'BASE', default: 'scratch' }, { name: 'LEVEL', default: '3' }, { name: 'MODE' }]);
+
+    // The hello example, never opened: Lint Workspace publishes its execute-bit error.
+    const hello = uriOf(example('hello', 'Dockerfile'));
+    const linted = (await s.connection.sendRequest('layerwise/lintFiles', { uris: [hello] })) as LintFilesResult;
+    assert.equal(linted.files, 1);
+    assert.ok(linted.findings >= 1);
+    const first = await s.diagnostics(hello, (p) => p.diagnostics.some((d) => d.code === 'LW2001'));
+    const executeBit = first.diagnostics.filter((d) => d.code === 'LW2001').length;
+
+    s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { layerwise: { lint: { ignore: ['execute-bit'] }, build: { sandbox: 'off' } } } });
+    const again = (await s.connection.sendRequest('layerwise/lintFiles', { uris: [hello] })) as LintFilesResult;
+    assert.equal(again.findings, linted.findings - executeBit);
+    await s.diagnostics(hello, (p) => !p.diagnostics.some((d) => d.code === 'LW2001'));
+
+    const run = contextWith({ Dockerfile: 'FROM scratch\nRUN true\n' });
+    await assert.rejects(build(s, path.join(run, 'Dockerfile'), 'never:1'), /RUN is turned off/);
+  } finally {
+    await s.close();
+  }
+});
