@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { humanSize } from '../engine/analyze/format';
 import { Requests, type BuildErrorData, type BuildParams, type BuildResult, type StagesResult } from '../server/protocol';
 import { pickBuildChoice, type BuildChoice } from './build-pickers';
 import { revealRange } from './reveal';
-import { isCancelled, requestWithProgress } from './server-request';
+import { isCancelled, isResponseError, requestWithProgress } from './server-request';
 
 /** Arguments for running the command from code (tests, other extensions): no prompts. */
 export interface BuildCommandArgs {
@@ -109,7 +109,7 @@ async function reportFailure(e: unknown, output: vscode.OutputChannel, interacti
     if (interactive) void vscode.window.showInformationMessage('Layerwise: build cancelled');
     return;
   }
-  const data = e instanceof ResponseError ? (e.data as BuildErrorData | undefined) : undefined;
+  const data = isResponseError(e) ? (e.data as BuildErrorData | undefined) : undefined;
   output.appendLine(`Build failed${data?.step ? ` at ${data.step}` : ''}: ${message}`);
   if (!interactive) return;
   const actions = data?.location ? ['Reveal Instruction', 'Show Log'] : ['Show Log'];

@@ -71,8 +71,9 @@ export class FilesModel {
 
   /** Markdown for a row's tooltip: the path, its size and mode, every layer that wrote it with its Dockerfile line. */
   tooltip(node: FileNode, relative: (file: string) => string = (f) => f): string {
-    const head = `**${node.path}** — ${humanSize(node.size)}${node.type === 'directory' ? '' : `, mode ${node.mode.toString(8).padStart(4, '0')}, ${node.uid}:${node.gid}`}`;
     const merged = this.filter.layer === undefined && !this.filter.wastedOnly ? node : findNode(this.image.tree, node.path);
+    const stat = merged ?? node;
+    const head = `**${node.path}** — ${humanSize(node.size)}${stat.type === 'directory' ? '' : `, mode ${stat.mode.toString(8).padStart(4, '0')}, ${stat.uid}:${stat.gid}`}`;
     const history = merged?.history.length ? merged.history : node.history;
     const lines = history.map((h, i) => {
       const layer = this.image.layers[h.layer];
@@ -135,18 +136,18 @@ export function wasteTree(image: ImageAnalysis, layer?: number): FileNode {
   };
   const paths: WastedPath[] = (image.waste ?? []).filter((w) => layer === undefined || w.copies.some((c) => c.layer === layer));
   for (const w of [...paths].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const visible = w.visible ? findNode(image.tree, w.path) : undefined;
     const copies = w.copies.filter((c) => layer === undefined || c.layer === layer);
     const bytes = layer === undefined ? w.bytes : copies.reduce((n, c) => n + c.size, 0);
     const lastCopy = copies[copies.length - 1];
     dirFor(w.path.slice(0, w.path.lastIndexOf('/')) || '/').children!.push({
       name: w.path.slice(w.path.lastIndexOf('/') + 1),
       path: w.path,
-      type: visible?.type === 'directory' ? 'directory' : visible?.type ?? 'file',
+      // Wasted bytes are file content; mode and owner are looked up for the tooltip only.
+      type: 'file',
       size: bytes,
-      mode: visible?.mode ?? 0o644,
-      uid: visible?.uid ?? 0,
-      gid: visible?.gid ?? 0,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
       layer: lastCopy?.layer ?? 0,
       history: w.copies.map((c) => ({ layer: c.layer, kind: c.kind, size: c.size })),
       wasted: bytes,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 /**
  * The `layerwise` configuration section as plain data, the shape the server also receives on
@@ -10,8 +10,12 @@ export function serverSettings(): Record<string, unknown> {
   return { store: cfg.get('store'), build: cfg.get('build'), lint: cfg.get('lint') };
 }
 
-/** Starts the language server (dist/server.js) over IPC and returns the running client. */
+/**
+ * Starts the language server (dist/server.js) over IPC and returns the running client. The
+ * client library (most of the bundle) is loaded here, after activation, not when the extension loads.
+ */
 export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient> {
+  const { LanguageClient, TransportKind } = await import('vscode-languageclient/node.js');
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },

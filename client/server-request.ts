@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ResponseError, WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import type { LanguageClient, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 
 /** LSP's RequestCancelled, as the server answers a cancelled request. */
 const REQUEST_CANCELLED = -32800;
@@ -15,6 +15,8 @@ export async function requestWithProgress<R>(
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
 ): Promise<R> {
+  // Loaded with the client already (language-client.ts): this import costs nothing more.
+  const { WorkDoneProgress } = await import('vscode-languageclient/node.js');
   const workDoneToken = `${method}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   let last = 0;
   const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
@@ -43,9 +45,14 @@ export async function withServerProgress<R>(
   }
 }
 
+/** An LSP ResponseError (told by shape: the client library is loaded lazily). */
+export function isResponseError(e: unknown): e is Error & { code: number; data?: unknown } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'number';
+}
+
 /** The request was cancelled (by the user or the token), not failed. */
 export function isCancelled(e: unknown): boolean {
-  if (e instanceof ResponseError) return e.code === REQUEST_CANCELLED;
+  if (isResponseError(e)) return e.code === REQUEST_CANCELLED;
   return e instanceof vscode.CancellationError || (e instanceof Error && /cancel/i.test(e.message));
 }
 
