@@ -105,7 +105,8 @@ function fileItem(node: Extract<LayersNode, { kind: 'file' }>): vscode.TreeItem 
   const item = new vscode.TreeItem(file.name, isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const last = file.history[file.history.length - 1];
   const badge = last ? KIND_BADGE[last.kind] : '';
-  item.description = `${humanSize(file.size)}${badge && !isDir ? ` · ${badge}` : ''}${file.type === 'symlink' ? ` → ${file.linkTarget}` : ''}`;
+  // The A/M/D badge is a file decoration (FilesView decorates every layerwise: URI with one).
+  item.description = `${humanSize(file.size)}${file.type === 'symlink' ? ` → ${file.linkTarget}` : ''}`;
   const lines = file.history.map((h) => {
     const layer = image.layers[h.layer];
     const where = layer?.source ? ` (${shortFile(layer.source.file)}:${layer.source.range.start.line + 1})` : '';

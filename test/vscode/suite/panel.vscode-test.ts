@@ -8,6 +8,7 @@ import type * as VSCode from 'vscode';
 import { humanSize } from '../../../engine/analyze/format';
 import type { FileNode } from '../../../engine/analyze/model';
 import type { BuildResult, ImageAnalysis, ImageSummary, LintFilesResult } from '../../../server/protocol';
+import { waitFor } from './wait';
 
 const inHost = typeof suite === 'function';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -89,7 +90,7 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     api.filesView.toggleWastedFilter();
 
     const expected = `${humanSize(image.size)} · 100%`;
-    await waitFor(`the status bar to say ${expected}`, () => (api.statusBar.text.includes(expected) ? true : undefined), 5_000);
+    await waitFor(`the status bar to say ${expected}`, 5_000, () => (api.statusBar.text.includes(expected) ? true : undefined));
   });
 
   test('layerwise: documents show a layer\'s copy; Compare with Previous Version diffs two layers', async function () {
@@ -128,14 +129,14 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     const dockerfile = vscode.Uri.file(path.join(exampleDir(), 'Dockerfile'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
     const lw2001 = () => vscode.languages.getDiagnostics(dockerfile).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'LW2001').length;
-    await waitFor('LW2001 before', () => (lw2001() > 0 ? true : undefined));
+    await waitFor('LW2001 before', 20_000, () => (lw2001() > 0 ? true : undefined));
     const config = vscode.workspace.getConfiguration('layerwise');
     try {
       await config.update('lint.ignore', ['LW2001'], vscode.ConfigurationTarget.Global);
-      await waitFor('LW2001 gone with lint.ignore', () => (lw2001() === 0 ? true : undefined));
+      await waitFor('LW2001 gone with lint.ignore', 20_000, () => (lw2001() === 0 ? true : undefined));
       await config.update('build.sandbox', 'off', vscode.ConfigurationTarget.Global);
       const ctx = context({ Dockerfile: 'FROM scratch\nRUN true\n' });
-      await waitFor('the server to take the sandbox setting', async () => {
+      await waitFor('the server to take the sandbox setting', 20_000, async () => {
         const e = await build(path.join(ctx, 'Dockerfile'), 'never:1').then(() => undefined, (err: Error) => err);
         return e && /turned off/.test(e.message) ? e : undefined;
       });
@@ -143,7 +144,7 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
       await config.update('lint.ignore', undefined, vscode.ConfigurationTarget.Global);
       await config.update('build.sandbox', undefined, vscode.ConfigurationTarget.Global);
     }
-    await waitFor('LW2001 back', () => (lw2001() > 0 ? true : undefined));
+    await waitFor('LW2001 back', 20_000, () => (lw2001() > 0 ? true : undefined));
   });
 
   function context(files: Record<string, string | Buffer>): string {
@@ -165,14 +166,4 @@ function exampleDir(): string {
     for (const c of [f.uri.fsPath, path.join(f.uri.fsPath, 'examples', 'hello')]) if (fs.existsSync(path.join(c, 'while.sh'))) return c;
   }
   return process.env.LAYERWISE_EXAMPLE ?? path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'hello');
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
