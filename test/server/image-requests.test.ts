@@ -4,10 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InitializeResult } from 'vscode-languageserver-protocol';
-import type { BuildResult, CompareResult, FileContent, ImageAnalysis, ImageSummary, LintFilesResult, StagesResult } from '../../server/protocol';
+import type { BuildResult, CompareResult, FileContent, ImageAnalysis, ImageSummary, LintFilesResult, PullResult, PushResult, StagesResult } from '../../server/protocol';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { LspSession, serverModule } from '../helpers/lsp';
 import { example } from '../helpers/paths';
+import { registrySkipReason, startRegistry } from '../helpers/registry';
 import { ensureDocker, hasCommand, run } from '../helpers/tools';
 
 const serverJs = serverModule();
@@ -137,5 +138,42 @@ test('stages, workspace lint, and settings that change behaviour (lint ignore, R
     await assert.rejects(build(s, path.join(run, 'Dockerfile'), 'never:1'), /RUN is turned off/);
   } finally {
     await s.close();
+  }
+});
+
+test('push and pull through the server report bytes and agree with skopeo (docker-registry)', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const why = registrySkipReason({ skopeo: true });
+  if (why) return t.skip(why);
+  const registry = await startRegistry();
+  const pusher = await session({ store: tempDir() });
+  const puller = await session({ store: tempDir() });
+  try {
+    const reports = (s: LspSession, token: string) => {
+      const seen: string[] = [];
+      s.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; message?: string } }) => {
+        if (p.token === token && p.value.message) seen.push(p.value.message);
+      });
+      return seen;
+    };
+    const ref = `${registry.host}/hello:1`;
+    await build(pusher, example('hello', 'Dockerfile'), ref);
+    const pushed = reports(pusher, 'push-1');
+    const push = (await pusher.connection.sendRequest('layerwise/push', { image: ref, workDoneToken: 'push-1' })) as PushResult;
+    const remote = JSON.parse(run('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]));
+    assert.equal(push.ref, `${ref}@${remote.Digest}`);
+    assert.ok(pushed.some((m) => /\d+(\.\d+)? k?B of \d+(\.\d+)? k?B/.test(m)), JSON.stringify(pushed));
+
+    const pulled = reports(puller, 'pull-1');
+    const pull = (await puller.connection.sendRequest('layerwise/pull', { ref, workDoneToken: 'pull-1' })) as PullResult;
+    assert.equal(pull.digest, remote.Digest);
+    assert.equal(pull.layers, remote.Layers.length);
+    assert.ok(pulled.some((m) => / of /.test(m)), JSON.stringify(pulled));
+    const image = (await puller.connection.sendRequest('layerwise/inspect', { ref })) as ImageAnalysis;
+    assert.deepEqual(image.tree.children!.map((c) => c.name), ['hello.txt', 'while.sh']);
+    await assert.rejects(puller.connection.sendRequest('layerwise/pull', { ref: `${registry.host}/missing:1` }), /not found|unknown|MANIFEST_UNKNOWN/i);
+    assert.ok(puller.alive);
+  } finally {
+    await Promise.all([pusher.close(), puller.close(), registry.stop()]);
   }
 });
