@@ -3,6 +3,8 @@ import { URI } from 'vscode-uri';
 import { ResponseError, type CancellationToken, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { build } from '../engine/build/builder';
+import { delegateBuild, type BuilderChoice } from '../engine/build/delegate';
+import type { BuildOptions } from '../engine/build/types';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
 import { REQUEST_CANCELLED, REQUEST_FAILED } from './errors';
@@ -23,7 +25,7 @@ export async function runBuild(
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
   log: (line: string) => void,
-  sandbox: SandboxSetting = 'auto',
+  settings: { sandbox: SandboxSetting; builder: BuilderChoice } = { sandbox: 'auto', builder: 'embedded' },
 ): Promise<BuildResult> {
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
@@ -32,7 +34,7 @@ export async function runBuild(
   let step: string | undefined;
   const cachedLayers: string[] = [];
   try {
-    const result = await build({
+    const options: BuildOptions = {
       context: params.context ?? path.dirname(dockerfile),
       dockerfile,
       dockerfileText: params.useOpenDocument ? documents.get(params.uri)?.getText() : undefined,
@@ -41,7 +43,7 @@ export async function runBuild(
       buildArgs: params.buildArgs,
       store,
       noCache: params.noCache,
-      sandbox,
+      sandbox: settings.sandbox,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'step') {
@@ -53,10 +55,15 @@ export async function runBuild(
           cachedLayers.push(e.digest);
           log(`      CACHED ${e.digest}`);
         }
-        else if (e.type === 'log') log(`      ${e.message}`);
-        else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
+        else if (e.type === 'log') {
+          log(`      ${e.message}`);
+          // A delegate builder's steps arrive as its own output lines.
+          const announced = settings.builder === 'embedded' ? undefined : delegateStep(e.message);
+          if (announced) progress.report(announced.percent, (step = announced.text));
+        } else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },
-    });
+    };
+    const result = settings.builder === 'embedded' ? await build(options) : await delegateBuild({ ...options, builder: settings.builder });
     return { ...result, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
   } catch (e) {
     if (e instanceof EngineError) {
@@ -70,4 +77,13 @@ export async function runBuild(
     subscription.dispose();
     progress.done();
   }
+}
+
+/** `#7 [2/3] COPY x /` (BuildKit), `STEP 2/3: COPY x /` (buildah), `Step 2/3 : COPY x /` (classic). */
+function delegateStep(line: string): { percent: number; text: string } | undefined {
+  const m = /^(?:#\d+ \[(?:\S+ )?(\d+)\/(\d+)\]|STEP (\d+)\/(\d+):|Step (\d+)\/(\d+) :)\s*(.+)$/.exec(line.trim());
+  if (!m) return undefined;
+  const n = Number(m[1] ?? m[3] ?? m[5]);
+  const of = Number(m[2] ?? m[4] ?? m[6]);
+  return { percent: Math.round(((n - 1) / of) * 100), text: `[${n}/${of}] ${m[7]}` };
 }

@@ -34,12 +34,16 @@ export interface InspectParams {
 /** RUN sandbox choice; `off` makes RUN steps fail with a clear error. */
 export type SandboxSetting = 'auto' | 'bubblewrap' | 'chroot' | 'off';
 
+/** Who builds: our builder, or Docker / buildah with the image imported into the store. */
+export type BuilderSetting = 'embedded' | 'docker' | 'buildah';
+
 /** Settings the client sends at start and on change. */
 export interface ServerSettings {
   /** Image store folder; empty for the default. */
   store: string;
   layerCountThreshold: number;
   sandbox: SandboxSetting;
+  builder: BuilderSetting;
   /** Rule IDs or names never reported. */
   ignoredRules: string[];
   /** Per-rule severity overrides. */
@@ -48,7 +52,7 @@ export interface ServerSettings {
   shellcheckPath: string;
 }
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = { store: '', layerCountThreshold: 20, sandbox: 'auto', ignoredRules: [], ruleSeverities: {}, shellcheckPath: '' };
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = { store: '', layerCountThreshold: 20, sandbox: 'auto', builder: 'embedded', ignoredRules: [], ruleSeverities: {}, shellcheckPath: '' };
 
 export const Requests = {
   build: 'layerwise/build',

@@ -101,7 +101,7 @@ connection.onDefinition((params) => {
 connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgressParams, token) => {
   // A plain-string request gets no reporter of its own: attach one to the client's token.
   const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
-  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line), settings.sandbox);
+  const result = await runBuild(params, await openStore(), documents, token, progress, (line) => connection.console.log(line), settings);
   images.remember(result.image);
   validator.invalidateContexts();
   return result;

@@ -177,3 +177,26 @@ test('push and pull through the server report bytes and agree with skopeo (docke
     await Promise.all([pusher.close(), puller.close(), registry.stop()]);
   }
 });
+
+test('the build.builder setting hands Build Image to buildah, with its steps as progress', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  if (!hasCommand('buildah') || process.getuid?.() !== 0) return t.skip('needs buildah, as root');
+  const s = await session({ store: tempDir(), build: { builder: 'buildah' } });
+  try {
+    const messages: string[] = [];
+    s.connection.onNotification('$/progress', (p: { token: string; value: { message?: string } }) => {
+      if (p.token === 'b-1' && p.value.message) messages.push(p.value.message);
+    });
+    const tag = 'layerwise-lsp-buildah:1';
+    try {
+      const result = (await s.connection.sendRequest('layerwise/build', { uri: uriOf(example('hello', 'Dockerfile')), tag, workDoneToken: 'b-1' })) as BuildResult;
+      assert.ok(messages.includes('[2/3] COPY hello.txt while.sh /'), JSON.stringify(messages));
+      assert.deepEqual(result.image.tree.children!.map((c) => c.name), ['hello.txt', 'while.sh']);
+      assert.match(run('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}']), /layerwise-lsp-buildah:1/);
+    } finally {
+      run('buildah', ['rmi', '-f', tag]);
+    }
+  } finally {
+    await s.close();
+  }
+});
