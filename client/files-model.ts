@@ -4,8 +4,7 @@
  * or size, cached), rows as plain data. Kept apart so bench/tree.mjs can time it in plain Node.
  */
 import { humanSize } from '../engine/analyze/format';
-import type { ChangeKind, FileNode, ImageAnalysis, WastedPath } from '../engine/analyze/model';
-import { layerTree } from './layers-model';
+import type { ChangeKind, FileChange, FileNode, ImageAnalysis } from '../engine/analyze/model';
 
 export type SortOrder = 'name' | 'size';
 
@@ -35,18 +34,22 @@ const BADGES: Record<ChangeKind, Badge> = { added: 'A', modified: 'M', deleted: 
 /** The tree the Files view shows for an image under a filter, with children on demand. */
 export class FilesModel {
   private readonly sorted = new WeakMap<FileNode, FileNode[]>();
+  private readonly parents = new WeakMap<FileNode, FileNode>();
+  /** Set for one layer's changes or the wasted paths: folders made when first expanded. */
+  private readonly flat: FlatTree | undefined;
   readonly root: FileNode;
 
   constructor(readonly image: ImageAnalysis, readonly filter: FilesFilter = { wastedOnly: false }, readonly sort: SortOrder = 'name') {
     const layer = filter.layer === undefined ? undefined : image.layers[filter.layer];
-    if (filter.wastedOnly) this.root = wasteTree(image, filter.layer);
-    else if (layer) this.root = layerTree(layer, image);
-    else this.root = image.tree;
+    if (filter.wastedOnly) this.flat = new FlatTree(wastedPaths(image, filter.layer));
+    else if (layer) this.flat = new FlatTree(layer.files.map((f) => changeNode(f, layer.index)));
+    this.root = this.flat?.root ?? image.tree;
   }
 
   /** The children of a folder (the root's when none is given), in the chosen order. */
   children(dir: FileNode = this.root): FileNode[] {
-    const kids = dir.children ?? [];
+    const kids = this.flat ? this.flat.children(dir) : dir.children ?? [];
+    if (!this.parents.has(kids[0] ?? dir)) for (const k of kids) this.parents.set(k, dir);
     if (this.sort === 'name') return kids;
     let out = this.sorted.get(dir);
     if (!out) {
@@ -54,6 +57,12 @@ export class FilesModel {
       this.sorted.set(dir, out);
     }
     return out;
+  }
+
+  /** The folder a node was listed under (undefined for the root's children). */
+  parent(node: FileNode): FileNode | undefined {
+    const p = this.parents.get(node);
+    return p === this.root ? undefined : p;
   }
 
   /** The row for a node. */
@@ -114,32 +123,74 @@ export function findNode(root: FileNode, p: string): FileNode | undefined {
   return node;
 }
 
-const wasteTrees = new WeakMap<ImageAnalysis, Map<string, FileNode>>();
+/**
+ * A tree over a flat list of paths (a layer's changes, the wasted paths) whose folders are made
+ * when first expanded: one pass over the list per expanded folder, nothing built up front, so
+ * a 10,000-change layer opens as fast as the merged tree.
+ */
+class FlatTree {
+  private readonly made = new Map<string, FileNode[]>();
+  readonly root: FileNode;
 
-/** The paths with wasted bytes as a tree (folders sum their paths), optionally only those a layer stored. */
-export function wasteTree(image: ImageAnalysis, layer?: number): FileNode {
-  const cache = wasteTrees.get(image) ?? new Map<string, FileNode>();
-  wasteTrees.set(image, cache);
-  const key = String(layer ?? '*');
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const root = folder('/', '/', 0);
-  const dirs = new Map<string, FileNode>([['/', root]]);
-  const dirFor = (p: string): FileNode => {
-    let dir = dirs.get(p);
-    if (dir) return dir;
-    const parent = dirFor(p.slice(0, p.lastIndexOf('/')) || '/');
-    dir = folder(p.slice(p.lastIndexOf('/') + 1), p, 0);
-    dirs.set(p, dir);
-    parent.children!.push(dir);
-    return dir;
+  constructor(private readonly leaves: FileNode[]) {
+    this.root = folder('/', '/', 0);
+    this.root.size = leaves.reduce((n, l) => (l.type === 'directory' ? n : n + l.size), 0);
+    if (leaves.some((l) => l.wasted !== undefined)) this.root.wasted = this.root.size;
+  }
+
+  children(dir: FileNode): FileNode[] {
+    const hit = this.made.get(dir.path);
+    if (hit) return hit;
+    const prefix = dir.path === '/' ? '/' : `${dir.path}/`;
+    const folders = new Map<string, FileNode>();
+    const files: FileNode[] = [];
+    for (const leaf of this.leaves) {
+      if (!leaf.path.startsWith(prefix) || leaf.path.length === prefix.length) continue;
+      const slash = leaf.path.indexOf('/', prefix.length);
+      const name = leaf.path.slice(prefix.length, slash < 0 ? undefined : slash);
+      const isFolder = slash >= 0 || (leaf.type === 'directory' && leaf.history[0]?.kind !== 'deleted');
+      if (!isFolder) {
+        files.push(leaf);
+        continue;
+      }
+      let f = folders.get(name);
+      if (!f) folders.set(name, (f = folder(name, prefix + name, leaf.layer)));
+      if (slash < 0) Object.assign(f, { mode: leaf.mode, uid: leaf.uid, gid: leaf.gid, history: leaf.history });
+      else if (leaf.type !== 'directory') {
+        f.size += leaf.size;
+        if (leaf.wasted !== undefined) f.wasted = (f.wasted ?? 0) + leaf.wasted;
+      }
+    }
+    const out = [...folders.values(), ...files].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    this.made.set(dir.path, out);
+    return out;
+  }
+}
+
+/** One change of a layer as a node of that layer's tree. */
+function changeNode(c: FileChange, layer: number): FileNode {
+  return {
+    name: c.path.slice(c.path.lastIndexOf('/') + 1),
+    path: c.path,
+    type: c.type,
+    size: c.size,
+    mode: c.mode,
+    uid: c.uid,
+    gid: c.gid,
+    linkTarget: c.linkTarget,
+    layer,
+    history: [{ layer, kind: c.kind, size: c.size }],
   };
-  const paths: WastedPath[] = (image.waste ?? []).filter((w) => layer === undefined || w.copies.some((c) => c.layer === layer));
-  for (const w of [...paths].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const copies = w.copies.filter((c) => layer === undefined || c.layer === layer);
+}
+
+/** The paths with wasted bytes, optionally only the bytes one layer stored. */
+function wastedPaths(image: ImageAnalysis, layer?: number): FileNode[] {
+  const out: FileNode[] = [];
+  for (const w of image.waste ?? []) {
+    const copies = layer === undefined ? w.copies : w.copies.filter((c) => c.layer === layer);
+    if (copies.length === 0) continue;
     const bytes = layer === undefined ? w.bytes : copies.reduce((n, c) => n + c.size, 0);
-    const lastCopy = copies[copies.length - 1];
-    dirFor(w.path.slice(0, w.path.lastIndexOf('/')) || '/').children!.push({
+    out.push({
       name: w.path.slice(w.path.lastIndexOf('/') + 1),
       path: w.path,
       // Wasted bytes are file content; mode and owner are looked up for the tooltip only.
@@ -148,15 +199,12 @@ export function wasteTree(image: ImageAnalysis, layer?: number): FileNode {
       mode: 0o644,
       uid: 0,
       gid: 0,
-      layer: lastCopy?.layer ?? 0,
+      layer: copies[copies.length - 1].layer,
       history: w.copies.map((c) => ({ layer: c.layer, kind: c.kind, size: c.size })),
       wasted: bytes,
     });
   }
-  const sum = (n: FileNode): number => (n.children ? (n.size = n.wasted = n.children.reduce((s, c) => s + sum(c), 0)) : n.size);
-  sum(root);
-  cache.set(key, root);
-  return root;
+  return out;
 }
 
 function folder(name: string, p: string, layer: number): FileNode {

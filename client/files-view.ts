@@ -79,12 +79,7 @@ export class FilesView implements vscode.TreeDataProvider<FileNode>, vscode.File
   }
 
   getParent(node: FileNode): FileNode | undefined {
-    if (!this.model) return undefined;
-    const parentPath = node.path.slice(0, node.path.lastIndexOf('/')) || '/';
-    if (parentPath === '/') return undefined;
-    let dir: FileNode | undefined = this.model.root;
-    for (const name of parentPath.split('/').filter(Boolean)) dir = dir?.children?.find((c) => c.name === name);
-    return dir;
+    return this.model?.parent(node);
   }
 
   getTreeItem(node: FileNode): vscode.TreeItem {
