@@ -26,6 +26,8 @@ export async function requestWithProgress<R>(
     last = Math.max(last, pct);
   });
   try {
+    // A token cancelled before the request goes out would never reach the server.
+    if (token.isCancellationRequested) throw new vscode.CancellationError();
     return await client.sendRequest<R>(method, { ...params, workDoneToken }, token);
   } finally {
     sub.dispose();

@@ -125,6 +125,21 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     assert.ok(lint && lint.files >= 1 && lint.findings >= 1, JSON.stringify(lint));
   });
 
+  test('Cancel Build stops a running build; Rebuild repeats the last one', async function () {
+    const ctx = context({ Dockerfile: 'FROM scratch\nCOPY big.bin /\n', 'big.bin': Buffer.alloc(96 << 20, 7) });
+    const running = build(path.join(ctx, 'Dockerfile'), 'cancelled:1');
+    const outcome = running.then(() => 'built', (e: Error) => e.message);
+    await waitFor('a running build to cancel', 20_000, async () => ((await vscode.commands.executeCommand<boolean>('layerwise.cancelBuild')) ? true : undefined));
+    assert.match(await outcome, /cancel/i);
+    assert.ok(!(await api.imagesView.getChildren()).some((i) => i.name === 'cancelled:1'), 'a cancelled build tags nothing');
+
+    const small = context({ Dockerfile: 'FROM scratch\nCOPY a /\n', a: 'a' });
+    const first = await build(path.join(small, 'Dockerfile'), 'rebuilt:1');
+    const again = await vscode.commands.executeCommand<BuildResult>('layerwise.rebuildImage');
+    assert.equal(again?.image.digest, first.image.digest);
+    assert.equal(again?.image.ref, 'docker.io/library/rebuilt:1');
+  });
+
   test('settings change behaviour: lint.ignore drops a rule, build.sandbox off refuses RUN', async function () {
     const dockerfile = vscode.Uri.file(path.join(exampleDir(), 'Dockerfile'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
