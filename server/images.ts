@@ -7,6 +7,7 @@ import { humanSize } from '../engine/analyze/format';
 import type { ImageAnalysis } from '../engine/analyze/model';
 import { readLayerFile } from '../engine/analyze/sources/read-file';
 import { looksLikeImagePath, openImage } from '../engine/analyze/sources/resolve';
+import { selectManifest } from '../engine/analyze/sources/select';
 import { diffToText } from '../engine/cli/format/diff-text';
 import { EngineError } from '../engine/errors';
 import { saveDockerArchive } from '../engine/image/docker-archive';
@@ -37,7 +38,8 @@ const MAX_TEXT_BYTES = 2 << 20;
  * later file request can open the same source again.
  */
 export class ImageService {
-  private readonly seen = new Map<string, { spec: string; image: ImageAnalysis }>();
+  /** Where each analysed image was read, and its figures (not the analysis: a big image's is tens of MB). */
+  private readonly seen = new Map<string, { spec: string; figures?: StoredFigures }>();
 
   constructor(private readonly store: () => Promise<Store>) {}
 
@@ -46,9 +48,9 @@ export class ImageService {
    * efficiency is kept beside it so the Images view can show it in later sessions too.
    */
   remember(image: ImageAnalysis, spec: string = image.digest): void {
-    this.seen.set(image.digest, { spec, image });
-    if (image.source?.kind === 'store' && image.efficiency) {
-      const figures: StoredFigures = { efficiency: image.efficiency.efficiency, wastedBytes: image.efficiency.wastedBytes };
+    const figures: StoredFigures | undefined = image.efficiency && { efficiency: image.efficiency.efficiency, wastedBytes: image.efficiency.wastedBytes };
+    this.seen.set(image.digest, { spec, figures });
+    if (image.source?.kind === 'store' && figures) {
       void this.store().then((s) => s.writeSidecar(FIGURES, image.digest as Digest, figures)).catch(() => undefined);
     }
   }
@@ -63,15 +65,16 @@ export class ImageService {
     const store = await this.store();
     const out: ImageSummary[] = [];
     for (const img of await store.images()) {
-      const manifest = await store.readJSON<Manifest>(img.descriptor.digest).catch(() => undefined);
-      const known = this.seen.get(img.descriptor.digest)?.image;
-      const figures = known?.efficiency ?? (await store.readSidecar<StoredFigures>(FIGURES, img.descriptor.digest).catch(() => undefined));
+      // A multi-platform index counts as the manifest the host would run.
+      const chosen = await selectManifest(store, img.descriptor, undefined, img.ref).catch(() => img.descriptor);
+      const manifest = await store.readJSON<Manifest>(chosen.digest).catch(() => undefined);
+      const figures = this.seen.get(img.descriptor.digest)?.figures ?? (await store.readSidecar<StoredFigures>(FIGURES, img.descriptor.digest).catch(() => undefined));
       out.push({
         ref: img.ref,
         name: familiarReference(parseReference(img.ref)),
         digest: img.descriptor.digest,
-        size: known?.size ?? manifest?.layers?.reduce((n, l) => n + l.size, 0) ?? 0,
-        layers: known?.layers.length ?? manifest?.layers?.length ?? 0,
+        size: manifest?.layers?.reduce((n, l) => n + l.size, 0) ?? 0,
+        layers: manifest?.layers?.length ?? 0,
         efficiency: figures?.efficiency,
         wastedBytes: figures?.wastedBytes,
       });
