@@ -21,7 +21,7 @@ interface Provider<T> {
 
 interface Api {
   layersView: Provider<{ kind: string; layer?: { index: number } }> & { current?: ImageAnalysis };
-  filesView: Provider<FileNode> & VSCode.FileDecorationProvider & { selectLayer(i: number | undefined): void; toggleWastedFilter(): boolean };
+  filesView: Provider<FileNode> & VSCode.FileDecorationProvider & { selectLayer(i: number | undefined): void; toggleWastedFilter(): boolean; current?: { filter: { layer?: number } } };
   imagesView: Provider<ImageSummary>;
   statusBar: { text: string };
   activationMs: number;
@@ -82,6 +82,10 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
       assert.equal(decoration?.badge, 'A');
     }
 
+    // The CodeLens entry point: selecting the layer in the Layers view narrows the Files view to it.
+    assert.equal(await vscode.commands.executeCommand('layerwise.revealLayer', { layer: 0 }), true);
+    await waitFor('the Files view to follow the selected layer', 5_000, () => (api.filesView.current?.filter.layer === 0 ? true : undefined));
+    assert.equal(await vscode.commands.executeCommand('layerwise.revealLayer', 99), false);
     api.filesView.selectLayer(0);
     assert.deepEqual((await api.filesView.getChildren()).map((n) => n.name).sort(), ['hello.txt', 'while.sh']);
     api.filesView.selectLayer(undefined);
