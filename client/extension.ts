@@ -47,7 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
   const statusBar = new ImageStatusBar(context.workspaceState);
 
   const show = (image: ImageAnalysis, cachedLayers?: readonly string[]) => {
-    layersView.show(image, cachedLayers);
+    layersView.show(image);
+    if (cachedLayers) layersView.markCached(cachedLayers);
     filesView.show(image);
     filesTree.description = filesView.describe();
   };

@@ -16,10 +16,16 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   private image: ImageAnalysis | undefined;
   private cached = new Set<string>();
 
-  /** Shows an image (replacing the one shown); `cachedLayers` are the digests its build took from the cache. */
-  show(image: ImageAnalysis, cachedLayers: readonly string[] = []): void {
+  /** Shows an image (replacing the one shown). */
+  show(image: ImageAnalysis): void {
     this.image = image;
-    this.cached = new Set(cachedLayers);
+    this.cached = new Set();
+    this.changed.fire(undefined);
+  }
+
+  /** Marks the layers a build took from its step cache (call after show). */
+  markCached(digests: readonly string[]): void {
+    this.cached = new Set(digests);
     this.changed.fire(undefined);
   }
 

@@ -59,8 +59,12 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     const example = exampleDir();
     const dockerfile = path.join(example, 'Dockerfile');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
+    await build(dockerfile, 'hello-panel:latest');
+    // Built again: the COPY step comes from the cache, and the Layers view says so.
     const built = await build(dockerfile, 'hello-panel:latest');
     const image = built.image;
+    const copyLayer = image.layers.find((l) => l.instruction.startsWith('COPY'))!;
+    assert.deepEqual(built.cachedLayers, [copyLayer.digest]);
 
     const images = await api.imagesView.getChildren();
     assert.equal(images[0].digest, image.digest, 'the last build is on top');
@@ -70,6 +74,8 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
 
     const layerNodes = (await api.layersView.getChildren((await api.layersView.getChildren())[0])).filter((n) => n.kind === 'layer');
     assert.deepEqual(layerNodes.map((n) => api.layersView.getTreeItem(n as never).label), image.layers.map((l) => l.instruction));
+    const copied = ['hello.txt', 'while.sh'].reduce((n, f) => n + fs.statSync(path.join(example, f)).size, 0);
+    assert.equal(api.layersView.getTreeItem(layerNodes[copyLayer.index] as never).description, `${humanSize(copied)} · 2 files · cached`);
 
     const root = await api.filesView.getChildren();
     const names = root.map((n) => n.name).sort();
