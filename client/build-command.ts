@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { humanSize } from '../engine/analyze/format';
-import { Requests, type BuildErrorData, type BuildParams, type BuildResult, type StagesResult } from '../server/protocol';
+import { Requests, type BuildErrorData, type BuildParams, type BuildResult, type CancelBuildParams, type StagesResult } from '../server/protocol';
 import { pickBuildChoice, type BuildChoice } from './build-pickers';
 import { revealRange } from './reveal';
 import { isCancelled, isResponseError, requestWithProgress } from './server-request';
@@ -25,7 +25,7 @@ export interface BuildDeps {
   state?: vscode.Memento;
 }
 
-let running: vscode.CancellationTokenSource | undefined;
+let running: { cts: vscode.CancellationTokenSource; id: string; client: LanguageClient } | undefined;
 let last: BuildCommandArgs | undefined;
 
 /**
@@ -52,10 +52,15 @@ export async function rebuildImage(deps: BuildDeps): Promise<BuildResult | undef
   return last ? runBuild(deps, last, true) : buildImage(deps);
 }
 
-/** "Layerwise: Cancel Build": stops the running build; false when none runs. */
-export function cancelBuild(): boolean {
+/**
+ * "Layerwise: Cancel Build": stops the running build; false when none runs. The server is told
+ * by id as well as through the request's token, so a cancel that overtakes the request still counts.
+ */
+export async function cancelBuild(): Promise<boolean> {
   if (!running) return false;
-  running.cancel();
+  const { cts, id, client } = running;
+  cts.cancel();
+  await client.sendRequest(Requests.cancelBuild, { id } satisfies CancelBuildParams).catch(() => undefined);
   return true;
 }
 
@@ -64,14 +69,16 @@ async function runBuild(deps: BuildDeps, args: BuildCommandArgs, interactive: bo
   const uri = vscode.Uri.file(dockerfile);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
-  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args.context, target: args.target, buildArgs: args.buildArgs, noCache: args.noCache };
+  const id = `build-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args.context, target: args.target, buildArgs: args.buildArgs, noCache: args.noCache, id };
   const client = await deps.client();
   const what = `${vscode.workspace.asRelativePath(dockerfile)}${args.target ? ` (target ${args.target})` : ''}${tag ? ` as ${tag}` : ''}`;
   deps.output.appendLine(`Building ${what}`);
   last = args;
-  running?.cancel();
+  if (running) await cancelBuild();
   const cts = new vscode.CancellationTokenSource();
-  running = cts;
+  const mine = { cts, id, client };
+  running = mine;
   void vscode.commands.executeCommand('setContext', 'layerwise.building', true);
   try {
     const result = await vscode.window.withProgress(
@@ -94,7 +101,7 @@ async function runBuild(deps: BuildDeps, args: BuildCommandArgs, interactive: bo
     if (!interactive) throw e;
     return undefined;
   } finally {
-    if (running === cts) {
+    if (running === mine) {
       running = undefined;
       void vscode.commands.executeCommand('setContext', 'layerwise.building', false);
     }

@@ -13,6 +13,20 @@ import type { BuildErrorData, BuildParams, BuildResult, SandboxSetting } from '.
 /** Error code for a build that failed on purpose (bad Dockerfile, missing file): not a server bug. */
 export const BUILD_FAILED = REQUEST_FAILED;
 
+// Builds by client id: a cancel for an id whose build has not started yet is kept for it
+// (a cancel and its request can cross), and forgotten after a while.
+const running = new Map<string, AbortController>();
+const cancelledEarly = new Map<string, NodeJS.Timeout>();
+const EARLY_CANCEL_MS = 60_000;
+
+/** Stops the build with this client id, now or when its request arrives. */
+export function cancelBuild(id: string): void {
+  const controller = running.get(id);
+  if (controller) return controller.abort();
+  clearTimeout(cancelledEarly.get(id));
+  cancelledEarly.set(id, setTimeout(() => cancelledEarly.delete(id), EARLY_CANCEL_MS).unref());
+}
+
 /**
  * Runs a build for the client, reporting each step through work-done progress and stopping
  * when the request is cancelled. Failures become ResponseErrors carrying the instruction's
@@ -30,6 +44,10 @@ export async function runBuild(
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
   const subscription = token.onCancellationRequested(() => controller.abort());
+  if (params.id) {
+    if (cancelledEarly.delete(params.id)) controller.abort();
+    running.set(params.id, controller);
+  }
   progress.begin('Building image', 0, path.basename(path.dirname(dockerfile)), true);
   let step: string | undefined;
   const cachedLayers: string[] = [];
@@ -74,6 +92,7 @@ export async function runBuild(
     }
     throw e;
   } finally {
+    if (params.id) running.delete(params.id);
     subscription.dispose();
     progress.done();
   }

@@ -19,6 +19,13 @@ export interface BuildParams {
   useOpenDocument?: boolean;
   /** Do not reuse cached steps. */
   noCache?: boolean;
+  /** Chosen by the client, for `layerwise/cancelBuild`. */
+  id?: string;
+}
+
+/** `layerwise/cancelBuild`: stops a build (also one whose request has not arrived yet). */
+export interface CancelBuildParams {
+  id: string;
 }
 
 export interface InspectParams {
@@ -63,6 +70,7 @@ export const Requests = {
   export: 'layerwise/export',
   compare: 'layerwise/compare',
   stages: 'layerwise/stages',
+  cancelBuild: 'layerwise/cancelBuild',
   lintFiles: 'layerwise/lintFiles',
   fileContent: 'layerwise/fileContent',
 } as const;

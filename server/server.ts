@@ -11,12 +11,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultStoreDir, Store } from '../engine/image/store';
-import { runBuild } from './builds';
+import { cancelBuild, runBuild } from './builds';
 import { withAbort } from './errors';
 import { ImageService } from './images';
 import {
   DEFAULT_SERVER_SETTINGS, Requests,
-  type BuildParams, type CompareParams, type ExportParams, type FileContentParams, type InspectParams, type LintFilesParams,
+  type BuildParams, type CancelBuildParams, type CompareParams, type ExportParams, type FileContentParams, type InspectParams, type LintFilesParams,
   type PullParams, type PushParams, type ServerSettings, type StagesParams,
 } from './protocol';
 import { settingsFromConfiguration } from './settings';
@@ -107,6 +107,7 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
   return result;
 });
 
+connection.onRequest(Requests.cancelBuild, (params: CancelBuildParams) => cancelBuild(params.id));
 connection.onRequest(Requests.inspect, (params: InspectParams, token) => withAbort(token, (signal) => images.inspect(params, signal)));
 connection.onRequest(Requests.images, (_params: unknown, token) => withAbort(token, () => images.images()));
 connection.onRequest(Requests.pull, (params: PullParams & WorkDoneProgressParams, token) =>

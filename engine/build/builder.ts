@@ -84,6 +84,8 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
   const release = await acquireLease(options.store);
   try {
     const final = await run.stages();
+    // A cancel that came while the last layer was written still leaves nothing tagged.
+    checkAborted(options.signal);
     const manifest = await writeImage(options.store, final, final.config.history.at(-1)?.created ?? ctx.created);
     await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
     const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;

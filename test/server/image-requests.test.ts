@@ -200,3 +200,24 @@ test('the build.builder setting hands Build Image to buildah, with its steps as 
     await s.close();
   }
 });
+
+test('layerwise/cancelBuild stops a build by id, even when it overtakes the build request', async (t) => {
+  if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
+  const store = tempDir();
+  const s = await session({ store });
+  try {
+    const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY big.bin /\n' });
+    fs.writeFileSync(path.join(ctx, 'big.bin'), Buffer.alloc(64 << 20, 3));
+    const uri = uriOf(path.join(ctx, 'Dockerfile'));
+    await s.connection.sendRequest('layerwise/cancelBuild', { id: 'early' });
+    await assert.rejects(s.connection.sendRequest('layerwise/build', { uri, tag: 'never:early', id: 'early' }), (e: { code: number }) => e.code === -32800);
+    const started = new Promise<void>((resolve) => s.connection.onNotification('$/progress', (p: { token: string; value: { kind: string } }) => p.token === 'late-p' && p.value.kind === 'report' && resolve()));
+    const late = s.connection.sendRequest('layerwise/build', { uri, tag: 'never:late', id: 'late', workDoneToken: 'late-p' });
+    await started;
+    await s.connection.sendRequest('layerwise/cancelBuild', { id: 'late' });
+    await assert.rejects(late, (e: { code: number }) => e.code === -32800);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(store, 'index.json'), 'utf8')).manifests, []);
+  } finally {
+    await s.close();
+  }
+});
