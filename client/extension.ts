@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { FileNode } from '../engine/analyze/model';
-import type { BuildResult, ImageAnalysis, ImageSummary } from '../server/protocol';
+import { REVEAL_LAYER_COMMAND, type BuildResult, type ContainerRun, type ImageAnalysis, type ImageSummary } from '../server/protocol';
 import { buildImage, cancelBuild, rebuildImage, type BuildCommandArgs } from './build-command';
 import { compareFileWithPrevious, FilesView } from './files-view';
 import { compareImages, exportImage, inspectImage, lintWorkspace, pullImage, pushImage, showImage, type ImageCommandDeps } from './image-commands';
-import { ImagesView } from './images-view';
+import { ImagesView, type ImagesNode } from './images-view';
 import { startLanguageClient } from './language-client';
 import { LAYER_SCHEME, LayerDocuments, openLayerFile } from './layer-documents';
-import { LayersView, revealLayer, type RevealLayerArg } from './layers-view';
+import { LayersView } from './layers-view';
 import type { LayersNode } from './layers-model';
 import { revealRange, type Location } from './reveal';
+import { revealLayer, type RevealLayerArg } from './reveal-layer';
+import { runImage, type RunCommandArgs } from './run-command';
 import { ImageStatusBar } from './status-bar';
 
 /** What the extension offers to tests and other extensions. */
@@ -46,8 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
   const imagesView = new ImagesView(getClient, (l) => output.appendLine(l));
   const statusBar = new ImageStatusBar(context.workspaceState);
 
-  const show = (image: ImageAnalysis, cachedLayers?: readonly string[]) => {
-    layersView.show(image);
+  const show = (image: ImageAnalysis, cachedLayers?: readonly string[], run?: ContainerRun) => {
+    layersView.show(image, run);
     if (cachedLayers) layersView.markCached(cachedLayers);
     filesView.show(image);
     filesTree.description = filesView.describe();
@@ -63,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
       void statusBar.record(dockerfile, result.image);
     },
   };
-  const imageDeps: ImageCommandDeps = { client: getClient, output, show, storeChanged: () => imagesView.refresh(), listImages: () => imagesView.list() };
+  const imageDeps: ImageCommandDeps = { client: getClient, output, show, storeChanged: () => imagesView.refresh(), listImages: () => imagesView.list().then((r) => r.images) };
 
   const layersTree = vscode.window.createTreeView<LayersNode>('layerwise.layers', { treeDataProvider: layersView, showCollapseAll: true });
   const filesTree = vscode.window.createTreeView('layerwise.files', { treeDataProvider: filesView, showCollapseAll: true });
@@ -94,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     command('layerwise.refreshLayers', () => layersView.refresh()),
     command('layerwise.refreshImages', () => imagesView.refresh()),
     command('layerwise.revealInstruction', (location: Location) => revealRange(location)),
-    command('layerwise.revealLayer', (arg: RevealLayerArg) => revealLayer(layersTree, layersView, arg)),
+    command(REVEAL_LAYER_COMMAND, (arg: RevealLayerArg) => revealLayer(arg, layersView, layersTree, getClient)),
     command('layerwise.openLayerFile', (uri: vscode.Uri) => openLayerFile(uri)),
     command('layerwise.compareWithPrevious', (arg: vscode.Uri | FileNode) => compareFileWithPrevious(filesView, arg)),
     command('layerwise.files.sortByName', () => (filesView.setSort('name'), refreshFiles())),
@@ -102,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     command('layerwise.files.toggleLayerFilter', () => (filesView.toggleLayerFilter(), refreshFiles())),
     command('layerwise.files.toggleWastedFilter', () => (filesView.toggleWastedFilter(), refreshFiles())),
     command('layerwise.showLog', () => output.show(true)),
+    ...registerRunImage(getClient, layersView, (image, run) => (show(image, undefined, run), imagesView.refresh())),
   );
   return {
     layersView, filesView, imagesView, statusBar,
@@ -110,6 +113,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     activationMs: performance.now() - loadStart,
     activateCallMs: performance.now() - started,
   };
+}
+
+// "Layerwise: Run Image" with its own terminal-like output channel.
+function registerRunImage(client: () => Promise<LanguageClient>, layersView: LayersView, onRun: (image: ImageAnalysis, run: ContainerRun) => void): vscode.Disposable[] {
+  const output = vscode.window.createOutputChannel('Layerwise: Container');
+  const deps = {
+    client,
+    output,
+    current: () => layersView.current?.ref ?? layersView.current?.digest,
+    onRun: (r: { image: ImageAnalysis; run: ContainerRun }) => onRun(r.image, r.run),
+  };
+  // From the Images view the argument is its node: ask the rest, that image chosen.
+  const run = (args?: RunCommandArgs | ImagesNode) => (args && 'kind' in args ? runImage(deps, undefined, args.kind === 'image' ? args.ref : undefined) : runImage(deps, args));
+  return [output, vscode.commands.registerCommand('layerwise.runImage', run)];
 }
 
 export function deactivate(): Thenable<void> | undefined {

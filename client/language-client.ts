@@ -1,13 +1,23 @@
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { ServerSettings } from '../server/protocol';
 
 /**
- * The `layerwise` configuration section as plain data, the shape the server also receives on
- * every change (it validates and applies defaults: server/settings.ts).
+ * The settings the server needs, read from the `layerwise` configuration section (the server
+ * validates them again: server/settings.ts).
  */
-export function serverSettings(): Record<string, unknown> {
+export function serverSettings(): ServerSettings {
   const cfg = vscode.workspace.getConfiguration('layerwise');
-  return { store: cfg.get('store'), build: cfg.get('build'), lint: cfg.get('lint') };
+  return {
+    store: cfg.get<string>('store', ''),
+    layerCountThreshold: cfg.get<number>('lint.layerCountThreshold', 20),
+    builder: cfg.get<ServerSettings['builder']>('builder', 'auto'),
+    sandbox: cfg.get<ServerSettings['sandbox']>('build.sandbox', 'auto'),
+    severities: cfg.get<ServerSettings['severities']>('lint.severities', {}),
+    ignored: cfg.get<string[]>('lint.ignored', []),
+    shellcheckPath: cfg.get<string>('lint.shellcheckPath', ''),
+    baseImages: cfg.get<ServerSettings['baseImages']>('lint.baseImages', {}),
+  };
 }
 
 /**

@@ -1,20 +1,36 @@
-import type { FileNode, ImageAnalysis, LayerAnalysis } from '../engine/analyze/model';
+import type { FileNode, ImageAnalysis, LayerAnalysis, LayerGroup } from '../engine/analyze/model';
+import type { ContainerRun } from '../server/protocol';
+import { changesTree } from './changes-tree';
+import { containerImage, containerTree } from './container-tree';
 
 /** Tree nodes are plain data; TreeItems are made from them on demand. */
 export type LayersNode =
-  | { kind: 'image'; id: string; image: ImageAnalysis }
+  | { kind: 'image'; id: string; image: ImageAnalysis; run?: ContainerRun }
+  | { kind: 'group'; id: string; image: ImageAnalysis; group: LayerGroup }
   | { kind: 'layer'; id: string; image: ImageAnalysis; layer: LayerAnalysis }
   | { kind: 'allFiles'; id: string; image: ImageAnalysis }
+  | { kind: 'container'; id: string; image: ImageAnalysis; run: ContainerRun }
   | { kind: 'file'; id: string; image: ImageAnalysis; node: FileNode; parent: LayersNode };
+
+/** The id of an image's node (its children's ids start with it). */
+export const imageNodeId = (image: ImageAnalysis) => `image/${image.digest}`;
 
 /** The children of a node, computed when VS Code asks (lazy: a big image opens at once). */
 export function childrenOf(node: LayersNode): LayersNode[] {
   switch (node.kind) {
-    case 'image':
-      return [
-        ...node.image.layers.map((layer): LayersNode => ({ kind: 'layer', id: `${node.id}/layer/${layer.index}`, image: node.image, layer })),
-        { kind: 'allFiles', id: `${node.id}/files`, image: node.image },
-      ];
+    case 'image': {
+      // Without a base (FROM scratch) every layer is the Dockerfile's own: no grouping needed.
+      const groups = grouped(node.image) ? node.image.groups! : [];
+      const top: LayersNode[] = groups.length > 0 ? groups.map((group) => ({ kind: 'group', id: `${node.id}/group/${group.kind}`, image: node.image, group })) : layerNodes(node.image, node.image.layers);
+      top.push({ kind: 'allFiles', id: `${node.id}/files`, image: node.image });
+      if (node.run) top.push({ kind: 'container', id: `${node.id}/container`, image: node.image, run: node.run });
+      return top;
+    }
+    case 'group':
+      return layerNodes(node.image, node.image.layers.slice(node.group.first, node.group.first + node.group.layers));
+    case 'container':
+      // Files below carry an image with the writable layer on top, so tooltips name it.
+      return fileNodes(containerTree(node.run, node.image).children ?? [], { ...node, image: containerImage(node.run, node.image) });
     case 'layer':
       return fileNodes(layerTree(node.layer, node.image).children ?? [], node);
     case 'allFiles':
@@ -22,6 +38,21 @@ export function childrenOf(node: LayersNode): LayersNode[] {
     case 'file':
       return fileNodes(node.node.children ?? [], node);
   }
+}
+
+/** The node above a layer: its group when the image is grouped, else the image. */
+export function layerParent(image: ImageAnalysis, layer: LayerAnalysis): LayersNode {
+  const group = grouped(image) ? image.groups!.find((g) => layer.index >= g.first && layer.index < g.first + g.layers) : undefined;
+  const imageId = imageNodeId(image);
+  return group ? { kind: 'group', id: `${imageId}/group/${group.kind}`, image, group } : { kind: 'image', id: imageId, image };
+}
+
+function grouped(image: ImageAnalysis): boolean {
+  return image.groups?.some((g) => g.kind === 'base') ?? false;
+}
+
+function layerNodes(image: ImageAnalysis, layers: LayerAnalysis[]): LayersNode[] {
+  return layers.map((layer) => ({ kind: 'layer', id: `${imageNodeId(image)}/layer/${layer.index}`, image, layer }));
 }
 
 function fileNodes(nodes: FileNode[], parent: LayersNode): LayersNode[] {
@@ -34,39 +65,7 @@ const layerTrees = new WeakMap<LayerAnalysis, FileNode>();
 export function layerTree(layer: LayerAnalysis, _image: ImageAnalysis): FileNode {
   const cached = layerTrees.get(layer);
   if (cached) return cached;
-  const root: FileNode = { name: '/', path: '/', type: 'directory', size: 0, mode: 0o755, uid: 0, gid: 0, layer: layer.index, history: [], children: [] };
-  const dirs = new Map<string, FileNode>([['/', root]]);
-  const dirFor = (p: string): FileNode => {
-    const found = dirs.get(p);
-    if (found) return found;
-    const parentPath = p.slice(0, p.lastIndexOf('/')) || '/';
-    const dir: FileNode = { name: p.slice(p.lastIndexOf('/') + 1), path: p, type: 'directory', size: 0, mode: 0o755, uid: 0, gid: 0, layer: layer.index, history: [], children: [] };
-    dirs.set(p, dir);
-    dirFor(parentPath).children!.push(dir);
-    return dir;
-  };
-  for (const change of [...layer.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const parentPath = change.path.slice(0, change.path.lastIndexOf('/')) || '/';
-    if (change.type === 'directory' && change.kind !== 'deleted') {
-      const dir = dirFor(change.path);
-      Object.assign(dir, { mode: change.mode, uid: change.uid, gid: change.gid, history: [{ layer: layer.index, kind: change.kind, size: 0 }] });
-      continue;
-    }
-    dirFor(parentPath).children!.push({
-      name: change.path.slice(change.path.lastIndexOf('/') + 1),
-      path: change.path,
-      type: change.type,
-      size: change.size,
-      mode: change.mode,
-      uid: change.uid,
-      gid: change.gid,
-      linkTarget: change.linkTarget,
-      layer: layer.index,
-      history: [{ layer: layer.index, kind: change.kind, size: change.size }],
-    });
-  }
-  const sum = (n: FileNode): number => (n.children ? (n.size = n.children.reduce((s, c) => s + sum(c), 0)) : n.size);
-  sum(root);
+  const root = changesTree(layer.files, layer.index, (c) => [{ layer: layer.index, kind: c.kind, size: c.size }]);
   layerTrees.set(layer, root);
   return root;
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { humanSize } from '../engine/analyze/format';
 import type { ImageAnalysis } from '../engine/analyze/model';
+import type { ContainerRun } from '../server/protocol';
 import { layerUri } from './layer-documents';
-import { childrenOf, type LayersNode } from './layers-model';
+import { containerItem, groupItem } from './layers-items';
+import { childrenOf, imageNodeId, layerParent, type LayersNode } from './layers-model';
 
 const KIND_BADGE: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', opaque: 'D' };
 
@@ -15,10 +17,12 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   readonly onDidChangeTreeData = this.changed.event;
   private image: ImageAnalysis | undefined;
   private cached = new Set<string>();
+  private run: ContainerRun | undefined;
 
-  /** Shows an image (replacing the one shown). */
-  show(image: ImageAnalysis): void {
+  /** Shows an image (replacing the one shown), with the writable layer of a run of it when given. */
+  show(image: ImageAnalysis, run?: ContainerRun): void {
     this.image = image;
+    this.run = run;
     this.cached = new Set();
     this.changed.fire(undefined);
   }
@@ -29,11 +33,16 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
     this.changed.fire(undefined);
   }
 
+  /** The run whose container changes are shown. */
+  get currentRun(): ContainerRun | undefined {
+    return this.run;
+  }
+
   /** The node of a layer of the shown image (for TreeView.reveal: CodeLens, tests), if it exists. */
   layerNode(index: number): LayersNode | undefined {
     const image = this.image;
     if (!image || !image.layers[index]) return undefined;
-    return { kind: 'layer', id: `image/${image.digest}/layer/${index}`, image, layer: image.layers[index] };
+    return { kind: 'layer', id: `${imageNodeId(image)}/layer/${index}`, image, layer: image.layers[index] };
   }
 
   get current(): ImageAnalysis | undefined {
@@ -45,7 +54,7 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
   }
 
   getChildren(node?: LayersNode): LayersNode[] {
-    if (!node) return this.image ? [{ kind: 'image', id: `image/${this.image.digest}`, image: this.image }] : [];
+    if (!node) return this.image ? [{ kind: 'image', id: imageNodeId(this.image), image: this.image, run: this.run }] : [];
     return childrenOf(node);
   }
 
@@ -54,8 +63,11 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
       case 'image':
         return undefined;
       case 'layer':
+        return layerParent(node.image, node.layer);
+      case 'group':
       case 'allFiles':
-        return { kind: 'image', id: `image/${node.image.digest}`, image: node.image };
+      case 'container':
+        return { kind: 'image', id: imageNodeId(node.image), image: node.image, run: this.run };
       case 'file':
         return node.parent;
     }
@@ -88,6 +100,10 @@ export class LayersView implements vscode.TreeDataProvider<LayersNode>, vscode.D
         }
         return withId(item, node);
       }
+      case 'group':
+        return withId(groupItem(node.group), node);
+      case 'container':
+        return withId(containerItem(node.run), node);
       case 'allFiles': {
         const item = new vscode.TreeItem('All files', vscode.TreeItemCollapsibleState.Collapsed);
         item.description = humanSize(node.image.tree.size);
@@ -111,8 +127,10 @@ function fileItem(node: Extract<LayersNode, { kind: 'file' }>): vscode.TreeItem 
   const item = new vscode.TreeItem(file.name, isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const last = file.history[file.history.length - 1];
   const badge = last ? KIND_BADGE[last.kind] : '';
-  // The A/M/D badge is a file decoration (FilesView decorates every layerwise: URI with one).
-  item.description = `${humanSize(file.size)}${file.type === 'symlink' ? ` → ${file.linkTarget}` : ''}`;
+  // An image's files get the A/M/D badge as a file decoration (FilesView decorates every
+  // layerwise: URI); a container's writable layer is not in the store, so its badge is text.
+  const container = inContainer(node);
+  item.description = `${humanSize(file.size)}${container && badge && !isDir ? ` · ${badge}` : ''}${file.type === 'symlink' ? ` → ${file.linkTarget}` : ''}`;
   const lines = file.history.map((h) => {
     const layer = image.layers[h.layer];
     const where = layer?.source ? ` (${shortFile(layer.source.file)}:${layer.source.range.start.line + 1})` : '';
@@ -120,10 +138,21 @@ function fileItem(node: Extract<LayersNode, { kind: 'file' }>): vscode.TreeItem 
   });
   item.tooltip = new vscode.MarkdownString(`**${file.path}** — ${humanSize(file.size)}, mode ${file.mode.toString(8).padStart(4, '0')}, uid ${file.uid}:${file.gid}\n\n${lines.join('\n')}`);
   item.iconPath = isDir ? vscode.ThemeIcon.Folder : file.type === 'symlink' ? new vscode.ThemeIcon('file-symlink-file') : vscode.ThemeIcon.File;
-  item.resourceUri = layerUri(image.digest, file.layer, file.path, isDir ? undefined : badge);
   item.contextValue = isDir ? 'directory' : 'file';
+  if (container) {
+    item.resourceUri = vscode.Uri.from({ scheme: 'layerwise-container', path: file.path });
+    return item;
+  }
+  item.resourceUri = layerUri(image.digest, file.layer, file.path, isDir ? undefined : badge);
   if (!isDir && badge !== 'D') item.command = { command: 'layerwise.openLayerFile', title: 'Open', arguments: [layerUri(image.digest, file.layer, file.path)] };
   return item;
+}
+
+// Files below Container changes are in the writable layer of a run.
+function inContainer(node: LayersNode): boolean {
+  let n: LayersNode = node;
+  while (n.kind === 'file') n = n.parent;
+  return n.kind === 'container';
 }
 
 function shortFile(file: string): string {
@@ -133,16 +162,4 @@ function shortFile(file: string): string {
 function withId(item: vscode.TreeItem, node: LayersNode): vscode.TreeItem {
   item.id = node.id;
   return item;
-}
-
-/** What `layerwise.revealLayer` accepts: a layer index, or an object naming one (CodeLens arguments). */
-export type RevealLayerArg = number | { layer?: number; index?: number };
-
-/** Selects a layer of the shown image in the Layers view (the CodeLens entry point); false when there is no such layer. */
-export async function revealLayer(treeView: vscode.TreeView<LayersNode>, view: LayersView, arg: RevealLayerArg): Promise<boolean> {
-  const index = typeof arg === 'number' ? arg : arg?.layer ?? arg?.index;
-  const node = index === undefined ? undefined : view.layerNode(index);
-  if (!node) return false;
-  await treeView.reveal(node, { select: true, focus: true, expand: false });
-  return true;
 }

@@ -10,7 +10,9 @@ export type EngineErrorCode =
   | 'CONTEXT'
   | 'STORE'
   | 'CANCELLED'
-  | 'USAGE';
+  | 'USAGE'
+  /** A container that cannot start (its program missing, not executable, no interpreter). */
+  | 'START';
 
 /** Every error the engine raises on purpose: a code to branch on, a message for people. */
 export class EngineError extends Error {

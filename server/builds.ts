@@ -1,14 +1,15 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { ResponseError, type CancellationToken, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
+import { ResponseError, type CancellationToken, type Diagnostic, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { build } from '../engine/build/builder';
-import { delegateBuild, type BuilderChoice } from '../engine/build/delegate';
-import type { BuildOptions } from '../engine/build/types';
+import { buildAndAnalyze, parseBuilder } from '../engine/build/delegate/select';
+import type { BuildEvent } from '../engine/build/types';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
 import { REQUEST_CANCELLED, REQUEST_FAILED } from './errors';
-import type { BuildErrorData, BuildParams, BuildResult, SandboxSetting } from './protocol';
+import type { BuildErrorData, BuildParams, BuildResult, ServerSettings } from './protocol';
+import { buildFailureDiagnostic } from './service/diagnostics';
 
 /** Error code for a build that failed on purpose (bad Dockerfile, missing file): not a server bug. */
 export const BUILD_FAILED = REQUEST_FAILED;
@@ -28,18 +29,20 @@ export function cancelBuild(id: string): void {
 }
 
 /**
- * Runs a build for the client, reporting each step through work-done progress and stopping
- * when the request is cancelled. Failures become ResponseErrors carrying the instruction's
- * location, so the client can offer "Reveal Instruction".
+ * Runs a build for the client with the configured builder (embedded or a delegate), reporting
+ * each step through work-done progress and stopping when the request is cancelled. Failures
+ * become ResponseErrors carrying the instruction's location, so the client can offer "Reveal
+ * Instruction".
  */
 export async function runBuild(
   params: BuildParams,
   store: Store,
+  settings: Pick<ServerSettings, 'builder' | 'sandbox'>,
   documents: TextDocuments<TextDocument>,
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
   log: (line: string) => void,
-  settings: { sandbox: SandboxSetting; builder: BuilderChoice } = { sandbox: 'auto', builder: 'embedded' },
+  onEvent?: (event: BuildEvent) => void,
 ): Promise<BuildResult> {
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
@@ -52,7 +55,8 @@ export async function runBuild(
   let step: string | undefined;
   const cachedLayers: string[] = [];
   try {
-    const options: BuildOptions = {
+    const result = await buildAndAnalyze({
+      builder: parseBuilder(params.builder ?? settings.builder),
       context: params.context ?? path.dirname(dockerfile),
       dockerfile,
       dockerfileText: params.useOpenDocument ? documents.get(params.uri)?.getText() : undefined,
@@ -64,6 +68,7 @@ export async function runBuild(
       sandbox: settings.sandbox,
       signal: controller.signal,
       onEvent: (e) => {
+        onEvent?.(e);
         if (e.type === 'step') {
           step = `[${e.step}/${e.steps}] ${e.instruction}`;
           progress.report(Math.round(((e.step - 1) / e.steps) * 100), step);
@@ -72,17 +77,11 @@ export async function runBuild(
         else if (e.type === 'cached') {
           cachedLayers.push(e.digest);
           log(`      CACHED ${e.digest}`);
-        }
-        else if (e.type === 'log') {
-          log(`      ${e.message}`);
-          // A delegate builder's steps arrive as its own output lines.
-          const announced = settings.builder === 'embedded' ? undefined : delegateStep(e.message);
-          if (announced) progress.report(announced.percent, (step = announced.text));
-        } else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
+        } else if (e.type === 'log') log(`      ${e.message}`);
+        else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },
-    };
-    const result = settings.builder === 'embedded' ? await build(options) : await delegateBuild({ ...options, builder: settings.builder });
-    return { ...result, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
+    });
+    return { image: result.image, durationMs: result.durationMs, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
   } catch (e) {
     if (e instanceof EngineError) {
       log(`build failed: ${e.message}`);
@@ -98,11 +97,16 @@ export async function runBuild(
   }
 }
 
-/** `#7 [2/3] COPY x /` (BuildKit), `STEP 2/3: COPY x /` (buildah), `Step 2/3 : COPY x /` (classic). */
-function delegateStep(line: string): { percent: number; text: string } | undefined {
-  const m = /^(?:#\d+ \[(?:\S+ )?(\d+)\/(\d+)\]|STEP (\d+)\/(\d+):|Step (\d+)\/(\d+) :)\s*(.+)$/.exec(line.trim());
-  if (!m) return undefined;
-  const n = Number(m[1] ?? m[3] ?? m[5]);
-  const of = Number(m[2] ?? m[4] ?? m[6]);
-  return { percent: Math.round(((n - 1) / of) * 100), text: `[${n}/${of}] ${m[7]}` };
+/** The Dockerfile text a build request builds (the editor's, or the file's), when it can be read. */
+export async function textToBuild(params: BuildParams, documents: TextDocuments<TextDocument>): Promise<string | undefined> {
+  if (params.useOpenDocument) return documents.get(params.uri)?.getText();
+  return fs.readFile(URI.parse(params.uri).fsPath, 'utf8').catch(() => undefined);
+}
+
+/** A build failure located in the requested Dockerfile, as the diagnostic to show on it while `text` is unchanged. */
+export function buildProblem(e: unknown, params: BuildParams, text: string | undefined): { diagnostic: Diagnostic; text: string } | undefined {
+  if (!(e instanceof ResponseError) || e.code !== BUILD_FAILED || text === undefined) return undefined;
+  const location = (e.data as BuildErrorData | undefined)?.location;
+  if (!location || location.file !== URI.parse(params.uri).fsPath) return undefined;
+  return { diagnostic: buildFailureDiagnostic(e.message, location.range), text };
 }

@@ -4,22 +4,22 @@ import type { WorkDoneProgressReporter } from 'vscode-languageserver';
 import { analyzeSource } from '../engine/analyze/analyze-image';
 import { diffImages } from '../engine/analyze/diff';
 import { humanSize } from '../engine/analyze/format';
+import { storeSharing } from '../engine/analyze/sharing';
 import type { ImageAnalysis } from '../engine/analyze/model';
 import { readLayerFile } from '../engine/analyze/sources/read-file';
 import { looksLikeImagePath, openImage } from '../engine/analyze/sources/resolve';
-import { selectManifest } from '../engine/analyze/sources/select';
 import { diffToText } from '../engine/cli/format/diff-text';
 import { EngineError } from '../engine/errors';
 import { saveDockerArchive } from '../engine/image/docker-archive';
 import { exportForm } from '../engine/image/export-form';
-import type { Digest, Manifest } from '../engine/image/oci';
+import type { Digest } from '../engine/image/oci';
 import { writeOciLayout } from '../engine/image/oci-layout-export';
 import { familiarReference, parseReference } from '../engine/image/reference';
 import { pullImage } from '../engine/image/registry/pull';
 import { pushImage } from '../engine/image/registry/push';
 import type { RegistryEvent } from '../engine/image/registry/events';
 import type { Store } from '../engine/image/store';
-import type { CompareResult, ExportParams, FileContent, FileContentParams, ImageSummary, InspectParams, PullParams, PullResult, PushParams, PushResult } from './protocol';
+import type { CompareResult, ExportParams, FileContent, FileContentParams, ImageSummary, ImagesResult, InspectParams, PullParams, PullResult, PushParams, PushResult } from './protocol';
 
 /** The sidecar kind holding an image's figures from its last analysis. */
 const FIGURES = 'figures';
@@ -60,26 +60,19 @@ export class ImageService {
     this.seen.clear();
   }
 
-  /** The store's tagged images, largest facts first known: size, layer count, efficiency once analysed. */
-  async images(): Promise<ImageSummary[]> {
+  /**
+   * The store's tagged images with the bytes each shares with the others and the store's totals,
+   * plus efficiency and waste for images analysed before (built or inspected, in any session).
+   */
+  async images(): Promise<ImagesResult> {
     const store = await this.store();
-    const out: ImageSummary[] = [];
-    for (const img of await store.images()) {
-      // A multi-platform index counts as the manifest the host would run.
-      const chosen = await selectManifest(store, img.descriptor, undefined, img.ref).catch(() => img.descriptor);
-      const manifest = await store.readJSON<Manifest>(chosen.digest).catch(() => undefined);
-      const figures = this.seen.get(img.descriptor.digest)?.figures ?? (await store.readSidecar<StoredFigures>(FIGURES, img.descriptor.digest).catch(() => undefined));
-      out.push({
-        ref: img.ref,
-        name: familiarReference(parseReference(img.ref)),
-        digest: img.descriptor.digest,
-        size: manifest?.layers?.reduce((n, l) => n + l.size, 0) ?? 0,
-        layers: manifest?.layers?.length ?? 0,
-        efficiency: figures?.efficiency,
-        wastedBytes: figures?.wastedBytes,
-      });
+    const sharing = await storeSharing(store);
+    const images: ImageSummary[] = [];
+    for (const img of sharing.images) {
+      const figures = this.seen.get(img.digest)?.figures ?? (await store.readSidecar<StoredFigures>(FIGURES, img.digest).catch(() => undefined));
+      images.push({ ...img, name: familiarReference(parseReference(img.ref)), efficiency: figures?.efficiency, wastedBytes: figures?.wastedBytes });
     }
-    return out;
+    return { images, store: sharing.store };
   }
 
   /** Analyses an image from the store, an archive file or an OCI layout folder. */

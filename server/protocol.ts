@@ -4,8 +4,12 @@
  */
 import type { ImageDiff } from '../engine/analyze/diff';
 import type { BuildResult, ImageAnalysis } from '../engine/analyze/model';
+import type { ImageSharing, StoreSharing } from '../engine/analyze/sharing';
+import type { BuilderChoice } from '../engine/build/types';
+import type { ContainerChange, ContainerRun } from '../engine/container/model';
+import type { BaseOverride, Severity } from '../engine/lint/types';
 
-export type { BuildResult, ImageAnalysis, ImageDiff };
+export type { BuildResult, BuilderChoice, ContainerChange, ContainerRun, ImageAnalysis, ImageDiff, ImageSharing, StoreSharing };
 
 export interface BuildParams {
   /** The Dockerfile, as a file: URI. */
@@ -19,6 +23,8 @@ export interface BuildParams {
   useOpenDocument?: boolean;
   /** Do not reuse cached steps. */
   noCache?: boolean;
+  /** Overrides the `layerwise.builder` setting for this build. */
+  builder?: BuilderChoice;
   /** Chosen by the client, for `layerwise/cancelBuild`. */
   id?: string;
 }
@@ -38,28 +44,30 @@ export interface InspectParams {
   dockerfile?: string;
 }
 
-/** RUN sandbox choice; `off` makes RUN steps fail with a clear error. */
+/** RUN sandbox choice of the embedded builder; `off` makes RUN steps fail with a clear error. */
 export type SandboxSetting = 'auto' | 'bubblewrap' | 'chroot' | 'off';
 
-/** Who builds: our builder, or Docker / buildah with the image imported into the store. */
-export type BuilderSetting = 'embedded' | 'docker' | 'buildah';
-
-/** Settings the client sends at start and on change. */
+/** Settings the client sends at start and on change (the `layerwise` section). */
 export interface ServerSettings {
   /** Image store folder; empty for the default. */
   store: string;
   layerCountThreshold: number;
+  /** Who builds: auto, embedded, docker or buildah (docs/builders.md). */
+  builder: BuilderChoice;
+  /** How the embedded builder sandboxes RUN steps. */
   sandbox: SandboxSetting;
-  builder: BuilderSetting;
+  /** Rule ID or name -> severity, or 'off'. */
+  severities: Record<string, Severity | 'off'>;
   /** Rule IDs or names never reported. */
-  ignoredRules: string[];
-  /** Per-rule severity overrides. */
-  ruleSeverities: Record<string, 'error' | 'warning' | 'info' | 'style' | 'off'>;
-  /** shellcheck binary; '' looks it up on PATH, 'off' disables it. */
+  ignored: string[];
+  /** The shellcheck binary; '' looks it up on PATH, 'off' disables it. */
   shellcheckPath: string;
+  /** Additions to the built-in base-image table, by repository or reference. */
+  baseImages: Record<string, BaseOverride>;
 }
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = { store: '', layerCountThreshold: 20, sandbox: 'auto', builder: 'embedded', ignoredRules: [], ruleSeverities: {}, shellcheckPath: '' };
+/** What the server uses until the client says otherwise. */
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = { store: '', layerCountThreshold: 20, builder: 'auto', sandbox: 'auto', severities: {}, ignored: [], shellcheckPath: '', baseImages: {} };
 
 export const Requests = {
   build: 'layerwise/build',
@@ -73,7 +81,58 @@ export const Requests = {
   cancelBuild: 'layerwise/cancelBuild',
   lintFiles: 'layerwise/lintFiles',
   fileContent: 'layerwise/fileContent',
+  run: 'layerwise/run',
+  stopRun: 'layerwise/stopRun',
 } as const;
+
+/** Server -> client: output of a running container, as it comes. */
+export const Notifications = {
+  runOutput: 'layerwise/runOutput',
+} as const;
+
+/** `layerwise/images`: the store's images with the bytes they share, and the store's totals. */
+export interface ImagesResult {
+  images: ImageSummary[];
+  store: StoreSharing;
+}
+
+/** `layerwise/run`: run an image of the store (as `layerwise run`); the reply comes when it has stopped. */
+export interface RunParams {
+  /** Chosen by the client; names the run in output notifications and `layerwise/stopRun`. */
+  id: string;
+  /** An image reference or digest in the store. */
+  ref: string;
+  /** Replaces the image's CMD. */
+  command?: string[];
+  /** Stop the container after this many seconds. */
+  timeoutSeconds?: number;
+  /** Tag the writable layer as a new image. */
+  commit?: string;
+}
+
+export interface RunOutputParams {
+  id: string;
+  text: string;
+  stream: 'stdout' | 'stderr';
+}
+
+/** `layerwise/stopRun`: stop a run (as Ctrl-C); its reply still comes, with the changes. */
+export interface StopRunParams {
+  id: string;
+}
+
+/** The finished run, and the image analysis (with base and own groups) its provenance refers to. */
+export interface RunResult {
+  run: ContainerRun;
+  image: ImageAnalysis;
+}
+
+/** Error data of a run that could not start (Docker's explanation is the message). */
+export interface RunErrorData {
+  code: string;
+  /** docker run's exit status for it: 127 not found, 126 not runnable. */
+  exitStatus?: number;
+}
 
 /** Build failure details the client turns into "Reveal Instruction". */
 export interface BuildErrorData {
@@ -83,15 +142,13 @@ export interface BuildErrorData {
   step?: string;
 }
 
-/** One image of the store, as the Images view lists it. */
-export interface ImageSummary {
-  ref: string;
+/**
+ * One image of the store, as the Images view lists it: the bytes it shares with other images,
+ * and its efficiency and waste once it has been analysed (built, inspected).
+ */
+export interface ImageSummary extends ImageSharing {
   /** As Docker prints it (`hello:latest`). */
   name: string;
-  digest: string;
-  size: number;
-  layers: number;
-  /** Known once the image has been analysed in this session (built, inspected). */
   efficiency?: number;
   wastedBytes?: number;
 }
@@ -179,3 +236,14 @@ export type FileContent =
   | { kind: 'binary' | 'too-large'; size: number }
   | { kind: 'not-a-file'; type: string; linkTarget?: string }
   | { kind: 'missing' };
+
+/** The client command a layer CodeLens runs: reveal that layer of that image in the Layers tree. */
+export const REVEAL_LAYER_COMMAND = 'layerwise.revealLayer';
+
+/** Which layer a CodeLens click reveals. */
+export interface RevealLayerArgs {
+  /** Manifest digest of the built image. */
+  image: string;
+  /** The layer's index in it. */
+  layer: number;
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
@@ -8,6 +8,7 @@ import type { Store } from '../engine/image/store';
 import type { LintOptions } from '../engine/lint/types';
 import type { LintFilesResult } from './protocol';
 import { toDiagnostic } from './service/diagnostics';
+import { parsed } from './service/document';
 
 const DEBOUNCE_MS = 150;
 
@@ -20,12 +21,21 @@ const DEBOUNCE_MS = 150;
 export class Validator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly contexts = new Map<string, Promise<ContextIndex>>();
+  /** The last build's failure per Dockerfile, with the text that was built. */
+  private readonly buildProblems = new Map<string, { diagnostic: Diagnostic; text: string }>();
 
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: () => { store: Store | undefined; options: Partial<LintOptions> },
   ) {}
+
+  private readonly published = new Map<string, Diagnostic[]>();
+
+  /** The diagnostics last published for a document (what "fix all" works on). */
+  diagnostics(uri: string): Diagnostic[] {
+    return this.published.get(uri) ?? [];
+  }
 
   /** Lints a document after a short pause; a newer change restarts the pause. */
   schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
@@ -43,9 +53,23 @@ export class Validator {
     for (const doc of this.documents.all()) this.schedule(doc, 0);
   }
 
+  /**
+   * Shows a build failure on its instruction beside the lint findings, for as long as the
+   * Dockerfile's text is the one that was built (an edit may have moved or fixed it); no
+   * problem clears the last one.
+   */
+  setBuildProblem(uri: string, problem: { diagnostic: Diagnostic; text: string } | undefined): void {
+    if (problem) this.buildProblems.set(uri, problem);
+    else if (!this.buildProblems.delete(uri)) return;
+    const doc = this.documents.get(uri);
+    if (doc) this.schedule(doc, 0);
+    else void this.connection.sendDiagnostics({ uri, diagnostics: problem ? [problem.diagnostic] : [] });
+  }
+
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -56,10 +80,15 @@ export class Validator {
     try {
       const file = URI.parse(uri).scheme === 'file' ? URI.parse(uri).fsPath : undefined;
       const { store, options } = this.settings();
-      const contextIndex = file ? await this.context(path.dirname(file)) : undefined;
-      const findings = await lintFile(file ?? '/Dockerfile', { text: doc.getText(), contextIndex, store, options });
+      // An untitled buffer has no build context: not the root folder its placeholder path is in.
+      const contextIndex = file ? await this.context(path.dirname(file)) : null;
+      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options });
       if (this.documents.get(uri)?.version !== version) return;
-      await this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+      const built = this.buildProblems.get(uri);
+      const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+      if (built && built.text === doc.getText()) diagnostics.push(built.diagnostic);
+      this.published.set(uri, diagnostics);
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
@@ -80,7 +109,11 @@ export class Validator {
         result.files++;
         result.findings += findings.length;
         result.errors += findings.filter((f) => f.severity === 'error').length;
-        await this.connection.sendDiagnostics({ uri, version: open?.version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+        const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+        const built = this.buildProblems.get(uri);
+        if (open && built && built.text === open.getText()) diagnostics.push(built.diagnostic);
+        if (open) this.published.set(uri, diagnostics);
+        await this.connection.sendDiagnostics({ uri, version: open?.version, diagnostics });
       } catch (e) {
         result.errors++;
         this.connection.console.error(`layerwise: linting ${file} failed: ${(e as Error).message}`);
@@ -89,7 +122,8 @@ export class Validator {
     return result;
   }
 
-  private context(dir: string): Promise<ContextIndex> {
+  /** The build context index of a folder, shared with linting until files change. */
+  context(dir: string): Promise<ContextIndex> {
     let ctx = this.contexts.get(dir);
     if (!ctx) {
       ctx = ContextIndex.open(dir);

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parser';
 import { EngineError, throwIfAborted } from '../errors';
 import { shortDigest } from '../image/digest';
-import type { Descriptor, Platform } from '../image/oci';
+import type { Descriptor, Digest, Platform } from '../image/oci';
 import { familiarReference, parseReference } from '../image/reference';
 import type { Store } from '../image/store';
-import { assumedBase, baseFromSiblings, layersBefore } from './base';
+import { assumedBase, baseFromSiblings, layersBefore, namedBase } from './base';
+import { layerGroups } from './groups';
 import { mapHistory, matchDockerfile } from './history';
 import { LayerStack } from './layer-stack';
 import type { BaseInfo, EfficiencyFigures, HistoryStep, ImageAnalysis, LayerAnalysis } from './model';
@@ -26,7 +27,7 @@ export interface AnalyzeOptions {
   /** The stage of that Dockerfile the image was built from (default: the last). */
   target?: string;
   /** The base image's layers, when the caller knows them (`--base`). */
-  base?: { layers: number; ref?: string };
+  base?: { layers: number; ref?: string; digest?: Digest };
   /** For images that are indexes: which platform (default: the host's). */
   platform?: Platform;
   signal?: AbortSignal;
@@ -158,6 +159,7 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
     source: { kind: source.kind, location: source.location },
     uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
     base,
+    groups: layerGroups(layers, base, result.baseHiddenByUser),
     efficiency,
     waste: result.waste,
     contentDigests: options.digests === true,
@@ -167,8 +169,19 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
 }
 
 async function findBase(source: ImageSource, history: HistoryStep[], options: AnalyzeOptions, matchedFirst: number | undefined): Promise<BaseInfo> {
+  const diffIds = source.config.rootfs?.diff_ids ?? [];
+  const base = await baseExtent(source, history, options, matchedFirst);
+  // Siblings are read once more only to name a base whose extent came from elsewhere.
+  return base.how === 'image' || base.how === 'first-layer' || base.how === 'none' ? base : namedBase(base, diffIds, await source.siblings());
+}
+
+async function baseExtent(source: ImageSource, history: HistoryStep[], options: AnalyzeOptions, matchedFirst: number | undefined): Promise<BaseInfo> {
   const layerCount = source.layers.length;
-  if (options.base) return { layers: Math.min(options.base.layers, layerCount), how: 'option', ref: options.base.ref };
+  if (options.base) {
+    const b: BaseInfo = { layers: Math.min(options.base.layers, layerCount), how: 'option', ref: options.base.ref };
+    if (options.base.digest) b.digest = options.base.digest;
+    return b;
+  }
   if (source.provenance && options.dockerfile === undefined && options.dockerfileText === undefined) {
     const first = source.provenance.steps.reduce((min, s) => Math.min(min, s.history), history.length);
     return { layers: layersBefore(history, first), how: 'provenance' };

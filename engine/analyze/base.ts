@@ -22,7 +22,28 @@ export function baseFromSiblings(diffIds: Digest[], siblings: SiblingImage[]): B
     if (!s.diffIds.every((d, i) => d === diffIds[i])) continue;
     if (!best || n > best.diffIds.length) best = s;
   }
-  return best ? { layers: best.diffIds.length, how: 'image', ref: best.ref ? familiar(best.ref) : undefined } : undefined;
+  return best ? { layers: best.diffIds.length, how: 'image', ...siblingName(best) } : undefined;
+}
+
+/**
+ * Names a base found another way (our build's record, the Dockerfile, `--base N`) after an image
+ * that has exactly those layers, so the base group shows a reference and a digest.
+ */
+export function namedBase(base: BaseInfo, diffIds: Digest[], siblings: SiblingImage[]): BaseInfo {
+  if (base.layers === 0 || (base.ref && base.digest)) return base;
+  const same = siblings.filter((s) => s.diffIds.length === base.layers && s.diffIds.every((d, i) => d === diffIds[i]));
+  // Prefer a tagged image: a name says more than a digest.
+  const match = same.find((s) => s.ref) ?? same[0];
+  if (!match) return base;
+  const name = siblingName(match);
+  return { ...base, ref: base.ref ?? name.ref, digest: base.digest ?? name.digest };
+}
+
+function siblingName(s: SiblingImage): { ref?: string; digest?: Digest } {
+  const out: { ref?: string; digest?: Digest } = {};
+  if (s.ref) out.ref = familiar(s.ref);
+  if (s.digest) out.digest = s.digest;
+  return out;
 }
 
 /** dive's assumption when nothing else is known: layer 0 is the base. */

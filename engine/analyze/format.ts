@@ -13,3 +13,9 @@ export function humanSize(bytes: number): string {
   const text = unit === 0 ? String(value) : value.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return `${text} ${units[unit]}`;
 }
+
+/** Rows as aligned columns, two spaces apart and indented by two; the last column is not padded. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}

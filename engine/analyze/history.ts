@@ -48,7 +48,7 @@ export function historyKeyword(createdBy: string): { keyword: string; text: stri
 }
 
 /** A Dockerfile instruction that makes one history entry, with its range. */
-interface Step {
+export interface HistoryStepSpec {
   keyword: string;
   text: string;
   range: Range;
@@ -58,7 +58,7 @@ interface Step {
  * The instructions the target stage's image is made of: the stages its FROM chain goes through
  * (in order), each stage's instructions after FROM.
  */
-function stageChain(df: Dockerfile, target: string | undefined): Step[] {
+function stageChain(df: Dockerfile, target: string | undefined): HistoryStepSpec[] {
   const stage = targetStage(df, target);
   if (!stage) return [];
   const graph = stageGraph(df);
@@ -70,7 +70,8 @@ function stageChain(df: Dockerfile, target: string | undefined): Step[] {
   return chain.flatMap((s) => s.instructions.map(toStep));
 }
 
-function toStep(ins: Instruction): Step {
+/** The keyword and text a history entry of this instruction is compared with. */
+export function toStep(ins: Instruction): HistoryStepSpec {
   const text = ins.json ? ins.args.map((a) => a.value).join(' ') : ins.argsText;
   return { keyword: ins.keyword.toUpperCase(), text, range: ins.range };
 }
@@ -79,7 +80,8 @@ function tokens(s: string): Set<string> {
   return new Set(s.toLowerCase().split(/[\s"'[\],=:;&|()<>{}]+/).filter((t) => t.length > 0));
 }
 
-function similarity(a: string, b: string): number {
+/** How much two instruction texts agree: shared words over all words (1 for two empty texts). */
+export function similarity(a: string, b: string): number {
   const x = tokens(a);
   const y = tokens(b);
   if (x.size === 0 && y.size === 0) return 1;
@@ -107,7 +109,11 @@ const SKIP_INSTRUCTION = 1;
  * of their text agrees. History before the first pair is the base image's, at no cost.
  */
 export function matchDockerfile(history: HistoryStep[], df: Dockerfile, target?: string): DockerfileMatch {
-  const steps = stageChain(df, target);
+  return alignHistory(history, stageChain(df, target));
+}
+
+/** The same alignment against an explicit list of steps (a delegate build adds ONBUILD triggers to it). */
+export function alignHistory(history: HistoryStep[], steps: HistoryStepSpec[]): DockerfileMatch {
   const h = history.map((x) => historyKeyword(x.createdBy));
   const n = h.length;
   const m = steps.length;

@@ -150,6 +150,8 @@ export interface ImageAnalysis {
   uncompressedSize?: number;
   /** Which leading layers are the base (FROM) image, and how that was decided. */
   base?: BaseInfo;
+  /** The base group (when it has layers) then the own group (when it has layers). */
+  groups?: LayerGroup[];
   /** Waste and efficiency: ours, and dive's for comparison. */
   efficiency?: EfficiencyFigures;
   /** Every path with bytes stored but not visible, largest first. */
@@ -177,6 +179,34 @@ export interface BaseInfo {
   how: 'option' | 'provenance' | 'image' | 'dockerfile' | 'first-layer' | 'none';
   /** The base image's name, when known. */
   ref?: string;
+  /** The base image's manifest digest, when an image with exactly these layers is at hand. */
+  digest?: Digest;
+}
+
+/**
+ * Consecutive layers that belong together: the base (FROM) image's, or the ones the Dockerfile
+ * added (`own`). Sizes and waste are sums over its layers.
+ */
+export interface LayerGroup {
+  kind: 'base' | 'own';
+  /** The base image's name and digest, when known (base group only). */
+  ref?: string;
+  digest?: Digest;
+  /** Its layers are `first` .. `first + layers - 1`. */
+  first: number;
+  layers: number;
+  /** Layer blobs as stored. */
+  size: number;
+  /** File content the layers store. */
+  contentSize: number;
+  /** Of that content, bytes the final filesystem does not show. */
+  wastedBytes: number;
+  /** Bytes of earlier layers these layers made invisible. */
+  hiddenBytes: number;
+  /** Base group: its bytes that the own layers hid (deleted or copied up). */
+  hiddenByOwn?: number;
+  /** Paths the layers changed. */
+  changes: number;
 }
 
 /** A path whose bytes are (partly) not visible: deleted, replaced, or under a cleared folder. */

@@ -30,6 +30,7 @@ export async function writeReport(image: ImageAnalysis, write: (chunk: string | 
       contentDigests: image.contentDigests === true,
     },
     base: image.base ?? null,
+    groups: image.groups ?? [],
     efficiency: image.efficiency ?? null,
     ...extra,
   };

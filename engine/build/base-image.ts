@@ -2,7 +2,8 @@ import { MergedFilesystem } from '../analyze/merged-tree';
 import type { EscapeChar } from '../dockerfile/types';
 import { EngineError, type ErrorLocation } from '../errors';
 import { hostArchitecture } from '../image/platform';
-import { MediaType, type ImageConfig, type Manifest } from '../image/oci';
+import { MediaType, type Descriptor, type ImageConfig, type Index, type Manifest } from '../image/oci';
+import { formatPlatform, hostPlatform, platformsOf, selectManifest } from '../image/registry/platform';
 import type { Store } from '../image/store';
 import { layerMembers } from '../layer/members-cache';
 import { DEFAULT_PATH, StageState } from './stage-state';
@@ -39,10 +40,22 @@ export async function storeImageState(store: Store, ref: string, escape: EscapeC
   } catch (e) {
     throw new EngineError('NOT_FOUND', `base image "${ref}" is not in the local store; pull or load it first (layerwise pull ${ref})`, { cause: e, location });
   }
-  if (image.descriptor.mediaType !== MediaType.ociManifest && image.descriptor.mediaType !== MediaType.dockerManifest) {
-    throw new EngineError('UNSUPPORTED', `base image "${ref}" is a ${image.descriptor.mediaType}; select a platform when pulling it`, { location });
+  let descriptor: Descriptor = image.descriptor;
+  // A multi-platform image (loaded from an OCI layout, say): the host's entry, as docker build takes it.
+  if (descriptor.mediaType === MediaType.ociIndex || descriptor.mediaType === MediaType.dockerManifestList) {
+    const index = await store.readJSON<Index>(descriptor.digest);
+    const host = hostPlatform();
+    const entry = selectManifest(index, host);
+    if (!entry || !(await store.hasBlob(entry.digest))) {
+      const have = platformsOf(index);
+      throw new EngineError('NOT_FOUND', `base image "${ref}" has no ${formatPlatform(host)} image in the store (its index lists ${have.join(', ') || 'no platforms'})`, { location });
+    }
+    descriptor = entry;
   }
-  const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
+  if (descriptor.mediaType !== MediaType.ociManifest && descriptor.mediaType !== MediaType.dockerManifest) {
+    throw new EngineError('UNSUPPORTED', `base image "${ref}" is a ${descriptor.mediaType}, not an image manifest`, { location });
+  }
+  const manifest = await store.readJSON<Manifest>(descriptor.digest);
   const config = await store.readJSON<ImageConfig>(manifest.config.digest);
   config.config ??= {};
   config.history ??= [];
@@ -52,6 +65,6 @@ export async function storeImageState(store: Store, ref: string, escape: EscapeC
     fs.apply(i, await layerMembers(store, layer));
   }
   const state = new StageState(config, [...manifest.layers], fs, escape);
-  state.cacheKey = image.descriptor.digest;
+  state.cacheKey = descriptor.digest;
   return state;
 }

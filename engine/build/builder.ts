@@ -61,13 +61,7 @@ export interface BuiltImage {
 /** Builds and stores the image without analysing it (what `layerwise build` prints needs no more). */
 export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
   const started = Date.now();
-  const contextDir = path.resolve(options.context);
-  const dockerfile = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
-  const model = parseDockerfile(options.dockerfileText ?? (await readDockerfile(dockerfile)));
-  if (model.errors.length > 0) {
-    const e = model.errors[0];
-    throw new EngineError('PARSE', `${dockerfile}:${e.range.start.line + 1}: ${e.message}`, { location: { file: dockerfile, range: e.range } });
-  }
+  const { contextDir, dockerfile, model } = await loadDockerfile(options);
   const epoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv();
   const ctx: StepContext = {
     created: goTime(epoch !== undefined ? epoch * 1000 : started),
@@ -307,6 +301,18 @@ class BuildRun {
   }
 }
 
+/** The build's context and Dockerfile, parsed; a parse error is thrown at its location, before anything runs. */
+export async function loadDockerfile(options: BuildOptions): Promise<{ contextDir: string; dockerfile: string; model: Dockerfile }> {
+  const contextDir = path.resolve(options.context);
+  const dockerfile = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
+  const model = parseDockerfile(options.dockerfileText ?? (await readDockerfile(dockerfile)));
+  if (model.errors.length > 0) {
+    const e = model.errors[0];
+    throw new EngineError('PARSE', `${dockerfile}:${e.range.start.line + 1}: ${e.message}`, { location: { file: dockerfile, range: e.range } });
+  }
+  return { contextDir, dockerfile, model };
+}
+
 async function readDockerfile(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
@@ -330,8 +336,8 @@ function goTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-// The target stage and the stages it is built FROM, in Dockerfile order.
-function stagesToBuild(model: Dockerfile, target: string | undefined): Stage[] {
+/** The target stage and the stages it needs (FROM, COPY --from), in Dockerfile order: the order steps are numbered in. */
+export function stagesToBuild(model: Dockerfile, target: string | undefined): Stage[] {
   if (model.stages.length === 0) throw new EngineError('PARSE', 'the Dockerfile has no FROM instruction');
   let last = model.stages[model.stages.length - 1];
   if (target) {

@@ -37,3 +37,8 @@ export type BuildEvent =
   | { type: 'cached'; step: number; digest: string }
   | { type: 'log'; message: string }
   | { type: 'done'; digest: string; ref?: string; durationMs: number };
+
+/** Who builds: Layerwise itself, or a delegate whose image is imported back. */
+export type BuilderKind = 'embedded' | 'docker' | 'buildah';
+/** A builder as settings and `--builder` name it; `auto` picks one (docs/builders.md). */
+export type BuilderChoice = BuilderKind | 'auto';

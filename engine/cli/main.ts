@@ -1,21 +1,22 @@
 import { EngineError } from '../errors';
 import { BUILD_HELP, buildCommand } from './commands/build';
-import { imagesCommand } from './commands/images';
+import { IMAGES_HELP, imagesCommand } from './commands/images';
 import { INSPECT_HELP, inspectCommand } from './commands/inspect';
 import { LINT_HELP, lintCommand } from './commands/lint';
 import { PULL_HELP, pullCommand } from './commands/pull';
 import { PUSH_HELP, pushCommand } from './commands/push';
+import { RUN_HELP, runCommand } from './commands/run';
 import { SAVE_HELP, saveCommand } from './commands/save';
 import { LOAD_HELP, loadCommand, pruneCommand, rmCommand, storeCommand, tagCommand } from './commands/store-commands';
-
-declare const LAYERWISE_VERSION: string | undefined;
+import { layerwiseVersion } from './version';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   lint: { run: lintCommand, help: LINT_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   diff: { run: (argv) => import('./commands/diff.js').then((m) => m.diffCommand(argv)), help: 'layerwise diff [--json] [--no-digests] [--platform OS/ARCH] [--max-lines N] [--store DIR] IMAGE_A IMAGE_B\n\nFiles added, removed and changed (with sizes and what changed) from image A to image B, and the layers\nthey do not share. Images are named as for inspect (store, docker-archive, OCI archive, OCI layout).\n--no-digests compares content by size and mtime instead of hashing. Exit 0: same files; 1: they differ.' },
-  images: { run: imagesCommand, help: 'layerwise images [--json] [--store DIR]\n\nLists the images in the local store.' },
+  images: { run: imagesCommand, help: IMAGES_HELP },
+  run: { run: runCommand, help: RUN_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
   pull: { run: pullCommand, help: PULL_HELP },
   push: { run: pushCommand, help: PUSH_HELP },
@@ -30,11 +31,12 @@ const USAGE = `layerwise: lint Dockerfiles, build image layers without a daemon,
 
 Usage: layerwise COMMAND [options]
 
-  lint      lint Dockerfiles (text, or hadolint-style JSON)
+  lint      lint Dockerfiles (text, hadolint-style JSON, SARIF, Checkstyle)
   build     build a Dockerfile into the local store
   inspect   layers and the file tree of an image, with provenance
   diff      files and layers that differ between two images
-  images    list the store's images
+  images    list the store's images, with the bytes they share
+  run       run an image (no daemon) and show what the container changed
   save      write images as a docker-archive (docker load) tar
   pull      pull an image from a registry into the local store
   push      push an image of the local store to a registry
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${typeof LAYERWISE_VERSION === 'string' ? LAYERWISE_VERSION : 'dev'}\n`);
+    process.stdout.write(`${layerwiseVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];
@@ -62,7 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`layerwise: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // After "--" the words belong to someone else (run's container command).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     process.stdout.write(command.help + '\n');
     return 0;
   }

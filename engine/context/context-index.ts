@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PatternMatcher } from './dockerignore';
 import { gitIndexModes } from './git-modes';
 
 export interface ContextFile {
@@ -19,12 +20,32 @@ export interface ContextFile {
  * make a new index when the context may have changed.
  */
 export class ContextIndex {
-  private readonly cache = new Map<string, ContextFile | undefined>();
+  private matcher: PatternMatcher | null | undefined;
 
   private constructor(
     readonly root: string,
     private readonly gitModes: Map<string, number>,
+    /** The .dockerignore patterns that apply (see withDockerignore); undefined when not loaded. */
+    readonly dockerignore?: readonly string[],
+    private readonly cache = new Map<string, ContextFile | undefined>(),
   ) {}
+
+  /** The same index (sharing its stat cache) with the .dockerignore patterns of one Dockerfile's build. */
+  withDockerignore(patterns: readonly string[] | undefined): ContextIndex {
+    return new ContextIndex(this.root, this.gitModes, patterns, this.cache);
+  }
+
+  /** Docker's matcher for the .dockerignore patterns; undefined when there are none or they are malformed (the build fails on those). */
+  ignoreMatcher(): PatternMatcher | undefined {
+    if (this.matcher === undefined) {
+      try {
+        this.matcher = this.dockerignore && this.dockerignore.length > 0 ? new PatternMatcher([...this.dockerignore]) : null;
+      } catch {
+        this.matcher = null;
+      }
+    }
+    return this.matcher ?? undefined;
+  }
 
   /** Indexes the context folder `root` (reads git's index once). */
   static async open(root: string): Promise<ContextIndex> {

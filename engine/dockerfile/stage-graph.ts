@@ -10,7 +10,7 @@
  */
 import { readCsvRecord } from './csv';
 import { flagValuePartRange } from './ranges';
-import { dockerfileScope, type ScopeOptions } from './scope';
+import { dockerfileScope, type DockerfileScope, type ScopeOptions } from './scope';
 import type { Dockerfile, Instruction, ParseProblem, Range, Stage } from './types';
 
 export interface StageReference {
@@ -62,10 +62,10 @@ function stageByName(df: Dockerfile, name: string): Stage | undefined {
 
 /**
  * The stage graph of a file: every stage's references with their source ranges and what
- * they resolve to. FROM names are expanded with the global ARGs under `options`. Pure.
+ * they resolve to. FROM names are expanded with the global ARGs under `options`; a caller
+ * that already walked the scope with those options passes it in. Pure.
  */
-export function stageGraph(df: Dockerfile, options: ScopeOptions = {}): StageGraph {
-  const scope = dockerfileScope(df, options);
+export function stageGraph(df: Dockerfile, options: ScopeOptions = {}, scope: DockerfileScope = dockerfileScope(df, options)): StageGraph {
   const problems: ParseProblem[] = [];
   const nodes: StageNode[] = df.stages.map((stage, i) => {
     const references: StageReference[] = [];

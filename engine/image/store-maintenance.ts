@@ -68,15 +68,32 @@ export async function verifyStore(store: Store): Promise<VerifyReport> {
   const problems: string[] = [];
   const digests = await store.blobDigests();
   for (const digest of digests) {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(store.blobPath(digest))) hash.update(chunk as Buffer);
-    const actual = `sha256:${hash.digest('hex')}`;
-    if (actual !== digest) problems.push(`blob ${digest} hashes to ${actual}`);
+    const problem = await rehash(store, digest);
+    if (problem) problems.push(problem);
   }
   const images = await store.images();
   const { missing } = await reachableBlobs(store, images.map((i) => i.descriptor));
   problems.push(...missing);
   return { blobs: digests.length, problems };
+}
+
+/** Re-hashes the blobs one image needs (manifest, config, layers); returns what is missing or corrupt. */
+export async function verifyImage(store: Store, image: Descriptor): Promise<string[]> {
+  const { reachable, missing } = await reachableBlobs(store, [image]);
+  const problems = [...missing];
+  for (const digest of reachable) {
+    if (!(await store.hasBlob(digest))) continue;
+    const problem = await rehash(store, digest);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+async function rehash(store: Store, digest: Digest): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(store.blobPath(digest))) hash.update(chunk as Buffer);
+  const actual = `sha256:${hash.digest('hex')}`;
+  return actual === digest ? undefined : `blob ${digest} hashes to ${actual}`;
 }
 
 export interface PruneReport {

@@ -202,6 +202,18 @@ export class Store {
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
+  /** The images that have a sidecar of this kind, with when it was written (newest first). */
+  async sidecars(kind: string): Promise<{ digest: Digest; writtenMs: number }[]> {
+    const dir = path.join(this.dir, 'layerwise', kind);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    const found = await Promise.all(
+      names
+        .filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
+        .map(async (n) => ({ digest: `sha256:${n.slice(0, 64)}` as Digest, writtenMs: (await fs.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
+    return found.sort((a, b) => b.writtenMs - a.writtenMs);
+  }
+
   private async readIndex(): Promise<Index> {
     const text = await fs.readFile(path.join(this.dir, 'index.json'), 'utf8');
     try {

@@ -1,8 +1,11 @@
 import type { ContextIndex } from '../context/context-index';
 import type { Dockerfile } from '../dockerfile/types';
+import { CHECKS_RULES } from './rules/checks';
 import { executeBitRule } from './rules/execute-bit';
+import { HADOLINT_RULES } from './rules/hadolint';
 import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
+import { equivalentGroup, foldEquivalents } from './equivalents';
 import { suppressionFilter } from './suppression';
 import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptions, type Rule } from './types';
 
@@ -10,13 +13,15 @@ import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptio
 export const SYNTAX_RULE = 'LW0001';
 
 /** Every rule, in the order their findings are listed. */
-export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule];
+export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule, ...CHECKS_RULES, ...HADOLINT_RULES];
 
 export interface LintRequest {
   dockerfile: Dockerfile;
   context?: ContextIndex;
   bases?: Map<string, BaseImageFacts>;
   options?: Partial<LintOptions>;
+  /** Findings made outside the rules (ShellCheck's), filtered and sorted with the rest. */
+  extra?: Finding[];
 }
 
 /**
@@ -38,6 +43,7 @@ export function lint(request: LintRequest): Finding[] {
     fixes: [],
     related: [],
   }));
+  findings.push(...(request.extra ?? []));
   for (const rule of RULES) {
     try {
       findings.push(...rule.check(input));
@@ -52,8 +58,11 @@ export function lint(request: LintRequest): Finding[] {
       });
     }
   }
-  const keep = suppressionFilter(request.dockerfile, RULES);
-  return applySettings(findings.filter(keep), input.options).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const silenced = suppressionFilter(request.dockerfile, RULES);
+  // A finding counts as silenced when any rule of its equivalence group is.
+  const keep = (f: Finding) => equivalentGroup(f.rule).every((rule) => silenced(rule === f.rule ? f : { ...f, rule }));
+  const settled = applySettings(findings.filter(keep), input.options);
+  return (input.options.foldEquivalents ? foldEquivalents(settled) : settled).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 /** Drops ignored rules and applies severity overrides; a rule is named by its ID or its name. */
@@ -64,7 +73,8 @@ function applySettings(findings: Finding[], options: LintOptions): Finding[] {
   const ignored = new Set(options.ignored);
   const out: Finding[] = [];
   for (const f of findings) {
-    if (ignored.has(f.rule) || ignored.has(nameOf.get(f.rule) ?? '')) continue;
+    const group = equivalentGroup(f.rule);
+    if (group.some((id) => ignored.has(id) || ignored.has(nameOf.get(id) ?? '') || setting(options.severities, id) === 'off')) continue;
     const severity = setting(options.severities, f.rule);
     if (severity === 'off') continue;
     out.push(severity ? { ...f, severity } : f);

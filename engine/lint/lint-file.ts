@@ -1,28 +1,68 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ContextIndex } from '../context/context-index';
+import { loadDockerignore } from '../context/dockerignore';
 import { parseDockerfile } from '../dockerfile/parser';
+import type { Dockerfile } from '../dockerfile/types';
 import type { Store } from '../image/store';
 import { baseFacts } from './base-facts';
+import { loadLintConfig } from './config/find-config';
+import { mergeLintOptions, type LintConfig } from './config/hadolint-config';
 import { lint } from './index';
+import { shellcheckFindings } from './shellcheck/run-shellcheck';
 import type { Finding, LintOptions } from './types';
+
+/**
+ * A problem in setting up the lint (an unreadable `.hadolint.yaml`, ShellCheck failing):
+ * reported as a finding so that nothing else is lost, and linting goes on without it.
+ */
+export const SETUP_RULE = 'LW0002';
 
 export interface LintFileOptions {
   /** The Dockerfile's text when it differs from the disk (an editor buffer). */
   text?: string;
+  /** The text already parsed (an editor parses each version once for every feature). */
+  dockerfile?: Dockerfile;
   /** Build context folder; default the Dockerfile's folder. */
   context?: string;
-  /** A context index to reuse between runs (the server keeps one per folder). */
-  contextIndex?: ContextIndex;
+  /** A context index to reuse between runs (the server keeps one per folder); null: no build context (an unsaved buffer), so context rules stay silent. */
+  contextIndex?: ContextIndex | null;
   store?: Store;
+  /** Explicit settings; they win over the configuration file's. */
   options?: Partial<LintOptions>;
+  /** The `.hadolint.yaml` to use (from loadLintConfig); default: found as hadolint finds it; null: none. */
+  config?: LintConfig | null;
 }
 
 /** Lints one Dockerfile with its build context: what `layerwise lint` and the editor both run. */
 export async function lintFile(file: string, opts: LintFileOptions = {}): Promise<Finding[]> {
-  const text = opts.text ?? (await fs.readFile(file, 'utf8'));
-  const dockerfile = parseDockerfile(text);
-  const context = opts.contextIndex ?? (await ContextIndex.open(opts.context ?? path.dirname(path.resolve(file))));
-  const bases = await baseFacts(dockerfile, opts.store);
-  return lint({ dockerfile, context, bases, options: opts.options });
+  const dockerfile = opts.dockerfile ?? parseDockerfile(opts.text ?? (await fs.readFile(file, 'utf8')));
+  const extra: Finding[] = [];
+  let config = opts.config ?? undefined;
+  if (opts.config === undefined) {
+    try {
+      config = await loadLintConfig(file);
+    } catch (e) {
+      extra.push(configProblem(e as Error));
+    }
+  }
+  const options = mergeLintOptions(config?.options ?? {}, opts.options);
+  const [index, bases, shellcheck] = await Promise.all([
+    opts.contextIndex === null ? undefined : (opts.contextIndex ?? ContextIndex.open(opts.context ?? path.dirname(path.resolve(file)))),
+    baseFacts(dockerfile, opts.store, options.baseOverrides),
+    shellcheckFindings(dockerfile, options.shellcheckPath ?? '').catch((e: Error) => [shellcheckProblem(e)]),
+  ]);
+  // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
+  const context = index?.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
+  return lint({ dockerfile, context, bases, options, extra: [...extra, ...shellcheck] });
+}
+
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function configProblem(e: Error): Finding {
+  return { rule: SETUP_RULE, severity: 'error', range: TOP, message: `${e.message}; linted with the default settings`, fixes: [], related: [] };
+}
+
+function shellcheckProblem(e: Error): Finding {
+  return { rule: SETUP_RULE, severity: 'warning', range: TOP, message: `ShellCheck could not check this file's RUN scripts: ${e.message}`, fixes: [], related: [] };
 }

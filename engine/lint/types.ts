@@ -29,6 +29,8 @@ export interface Finding {
   message: string;
   fixes: Fix[];
   related: RelatedLocation[];
+  /** Codes of other rule families that found the same problem here and were folded into this finding. */
+  alsoReportedAs?: string[];
 }
 
 /** What is known of a base image before building: from the local store, or from built-in tables. */
@@ -41,6 +43,8 @@ export interface BaseImageFacts {
   label: string;
   /** Layer count, when the image is in the store. */
   layers?: number;
+  /** The image's platform from its config, when the image is in the store. */
+  platform?: { os: string; architecture: string; variant?: string };
   /** Whether the image has a path: true/false when known, undefined when it cannot be told. */
   has(path: string): boolean | undefined;
 }
@@ -56,9 +60,31 @@ export interface LintOptions {
   trustedRegistries: string[];
   /** Path of the shellcheck binary; '' means look it up on PATH; 'off' disables it. */
   shellcheckPath: string;
+  /** Report a problem once when several rule families find it (engine/lint/equivalents.ts); false lists every code. */
+  foldEquivalents: boolean;
+  /** Labels a stage must carry and the form of their values (`.hadolint.yaml` label-schema; DL3049-DL3058). */
+  labelSchema: Record<string, LabelType>;
+  /** Labels outside labelSchema are reported (`.hadolint.yaml` strict-labels; DL3050). */
+  strictLabels: boolean;
+  /**
+   * Additions to the built-in table of base images, keyed by repository (`mycorp/runtime`, every
+   * tag) or reference (`mycorp/runtime:2`): the programs it has, and when its support ends.
+   */
+  baseOverrides: Record<string, BaseOverride>;
 }
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '' };
+/** What a user tells Layerwise about a base image the built-in table does not know. */
+export interface BaseOverride {
+  /** Absolute paths of programs the image has; the other probed interpreters are taken as absent. */
+  present?: string[];
+  /** ISO date its support ends. */
+  eol?: string;
+}
+
+/** The value forms hadolint's label-schema knows. */
+export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
+
+export const DEFAULT_LINT_OPTIONS: LintOptions = { layerCountThreshold: 20, ignored: [], severities: {}, trustedRegistries: [], shellcheckPath: '', labelSchema: {}, strictLabels: false, foldEquivalents: true, baseOverrides: {} };
 
 export interface LintInput {
   dockerfile: Dockerfile;

@@ -21,3 +21,15 @@ export function contextWith(files: Record<string, string | [string, number]>): s
   }
   return dir;
 }
+
+/**
+ * Gets an equivalence case folder ready to build: git keeps no folder modes, so a case lists
+ * the ones it needs in `modes.json` (path -> octal mode) and they are applied here.
+ */
+export function prepareCase(dir: string): void {
+  const file = path.join(dir, 'modes.json');
+  if (!fs.existsSync(file)) return;
+  for (const [rel, mode] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)) {
+    fs.chmodSync(path.join(dir, rel), parseInt(mode, 8));
+  }
+}

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { InitializeResult, Range } from 'vscode-languageserver-protocol';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -75,4 +77,33 @@ export class LspSession {
     clearTimeout(timer);
     this.connection.dispose();
   }
+}
+
+/** Starts the built server (dist/server.js) and initializes it with the given settings, as VS Code does. */
+export async function startSession(store: string, settings: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}): Promise<{ session: LspSession; init: InitializeResult }> {
+  const s = new LspSession(serverModule()!);
+  const init = (await s.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true }, ...capabilities },
+    initializationOptions: { settings: { store, layerCountThreshold: 20, ...settings } },
+  })) as InitializeResult;
+  s.connection.sendNotification('initialized', {});
+  return { session: s, init };
+}
+
+/** Opens a document in the session (its text from disk unless given) and returns its URI. */
+export function openDocument(s: LspSession, file: string, text = fs.readFileSync(file, 'utf8')): string {
+  const uri = pathToFileURL(file).toString();
+  s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  return uri;
+}
+
+/** Applies LSP edits (non-overlapping) to a text, last first. */
+export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
 }

@@ -19,7 +19,7 @@ import { build } from '../../engine/build/builder';
 import { saveDockerArchive } from '../../engine/image/docker-archive';
 import { Store } from '../../engine/image/store';
 import { makeBusyboxImage, runSkipReason } from '../helpers/busybox';
-import { tempDir } from '../helpers/fixtures';
+import { tempDir, prepareCase } from '../helpers/fixtures';
 import { projectRoot } from '../helpers/paths';
 import { ensureDocker, run } from '../helpers/tools';
 
@@ -117,6 +117,7 @@ test('Layerwise builds the same images as docker build (BuildKit)', async (t) =>
     for (const name of fs.readdirSync(CASES).sort()) {
       await t.test(name, async () => {
         const dir = path.join(CASES, name);
+        prepareCase(dir);
         const theirsTag = `layerwise-eq/docker-${name}:${process.pid}`;
         const oursTag = `layerwise-eq/ours-${name}:${process.pid}`;
         tags.push(theirsTag, oursTag);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InitializeResult } from 'vscode-languageserver-protocol';
-import type { BuildResult, CompareResult, FileContent, ImageAnalysis, ImageSummary, LintFilesResult, PullResult, PushResult, StagesResult } from '../../server/protocol';
+import type { BuildResult, CompareResult, FileContent, ImageAnalysis, ImagesResult, LintFilesResult, PullResult, PushResult, StagesResult } from '../../server/protocol';
 import { contextWith, tempDir } from '../helpers/fixtures';
 import { LspSession, serverModule } from '../helpers/lsp';
 import { example } from '../helpers/paths';
@@ -38,12 +38,13 @@ test('image requests: list with efficiency, file content from the store and from
     fs.writeFileSync(path.join(ctx, 'bin.dat'), binary);
     const built = await build(s, path.join(ctx, 'Dockerfile'), 'files:1');
 
-    const images = (await s.connection.sendRequest('layerwise/images', {})) as ImageSummary[];
+    const { images } = (await s.connection.sendRequest('layerwise/images', {})) as ImagesResult;
     const listed = images.find((i) => i.digest === built.image.digest)!;
     assert.ok(listed, JSON.stringify(images));
     assert.equal(listed.name, 'files:1');
     assert.equal(listed.layers, 2);
     assert.equal(listed.size, built.image.size);
+    assert.equal(listed.uniqueBytes + listed.sharedBytes, listed.size, 'every layer is unique or shared');
     assert.equal(listed.efficiency, built.image.efficiency!.efficiency);
     assert.ok(listed.efficiency! < 1, 'hello.txt is stored twice: some bytes are wasted');
 
@@ -129,7 +130,7 @@ test('stages, workspace lint, and settings that change behaviour (lint ignore, R
     const first = await s.diagnostics(hello, (p) => p.diagnostics.some((d) => d.code === 'LW2001'));
     const executeBit = first.diagnostics.filter((d) => d.code === 'LW2001').length;
 
-    s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { layerwise: { lint: { ignore: ['execute-bit'] }, build: { sandbox: 'off' } } } });
+    s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { layerwise: { lint: { ignored: ['execute-bit'] }, build: { sandbox: 'off' } } } });
     const again = (await s.connection.sendRequest('layerwise/lintFiles', { uris: [hello] })) as LintFilesResult;
     assert.equal(again.findings, linted.findings - executeBit);
     await s.diagnostics(hello, (p) => !p.diagnostics.some((d) => d.code === 'LW2001'));
@@ -178,10 +179,10 @@ test('push and pull through the server report bytes and agree with skopeo (docke
   }
 });
 
-test('the build.builder setting hands Build Image to buildah, with its steps as progress', async (t) => {
+test('the builder setting hands Build Image to buildah, with its steps as progress', async (t) => {
   if (!serverJs) return t.skip('dist/server.js is missing: run npm run build');
   if (!hasCommand('buildah') || process.getuid?.() !== 0) return t.skip('needs buildah, as root');
-  const s = await session({ store: tempDir(), build: { builder: 'buildah' } });
+  const s = await session({ store: tempDir(), builder: 'buildah' });
   try {
     const messages: string[] = [];
     s.connection.onNotification('$/progress', (p: { token: string; value: { message?: string } }) => {

@@ -10,6 +10,12 @@ test('hover on a keyword gives the instruction docs', () => {
   assert.match((h!.contents as { value: string }).value, /^\*\*WORKDIR\*\* — Sets \(and creates\) the working directory/);
 });
 
+test('hover on a flag name gives what the flag does', () => {
+  const h = hoverAt('FROM alpine\nRUN --network=none true\n', { line: 1, character: 7 });
+  assert.match((h!.contents as { value: string }).value, /^\*\*--network\*\* — Network for the command/);
+  assert.deepEqual(h!.range, { start: { line: 1, character: 4 }, end: { line: 1, character: 13 } });
+});
+
 test('hover on a variable gives its value at that point and where it was set', () => {
   const env = hoverAt(src, at(4, '$APP'));
   assert.equal((env!.contents as { value: string }).value, '**$APP** = `/opt/app-1.2` — set by ENV on line 4');

@@ -246,6 +246,23 @@ export async function runPalette(page: Page, title: string, timeout = 15_000): P
   await row.click();
 }
 
+/** If an input box (not the command palette) shows up within `timeout`, accept its value with Enter. */
+export async function acceptInputBox(page: Page, timeout: number): Promise<string | undefined> {
+  const input = page.locator('.quick-input-widget input.input');
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await input.isVisible().catch(() => false)) {
+      const value = await input.inputValue().catch(() => '>');
+      if (!value.startsWith('>')) {
+        await input.press('Enter');
+        return value;
+      }
+    }
+    await sleep(100);
+  }
+  return undefined;
+}
+
 /** Stops every code-server and browser started by this module (safe to call more than once). */
 export async function stop(): Promise<void> {
   const all = [...running].reverse();

@@ -7,168 +7,88 @@
 // Skips, saying why, when code-server/chromium are not installed or there is no VSIX.
 //   node --test out/test/vscode/e2e.test.js
 // Env: LAYERWISE_VSIX (another VSIX), LAYERWISE_VSCODE_VERBOSE=1, LAYERWISE_KEEP_TMP=1.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import {
-  copyExample, openWorkbench, runPalette, serverLogs, sleep, startCodeServer, stop, tempDir, type CodeServer,
-} from './code-server';
-import { missingTools, projectRoot } from './tools';
+import { acceptInputBox, runPalette, sleep } from './code-server';
+import { resultsDir, runE2E } from './e2e-harness';
 
 const OVERALL_TIMEOUT = Number(process.env.LAYERWISE_E2E_TIMEOUT) || 110_000;
 const COPY_TEXT = 'COPY hello.txt while.sh /';
-const resultsDir = path.join(projectRoot, 'test-results');
-const verbose = !!process.env.LAYERWISE_VSCODE_VERBOSE;
-
-function findVsix(): string | undefined {
-  if (process.env.LAYERWISE_VSIX) return path.resolve(process.env.LAYERWISE_VSIX);
-  const found = fs.readdirSync(projectRoot)
-    .filter((f) => /^layerwise-.*\.vsix$/.test(f))
-    .map((f) => path.join(projectRoot, f))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  return found[0];
-}
 
 test('e2e: the packaged extension lints, builds and shows layers in a real VS Code', { timeout: OVERALL_TIMEOUT + 20_000 }, async (t) => {
-  const vsix = findVsix();
-  const why = missingTools()
-    ?? (vsix && fs.existsSync(vsix) ? undefined : `no layerwise-*.vsix at ${projectRoot}: run npm run package`);
-  if (why) {
-    console.log(`skipped: ${why}`);
-    t.skip(why);
-    return;
-  }
+  const settings = { 'workbench.panel.defaultLocation': 'bottom', 'problems.autoReveal': false, 'workbench.editor.enablePreview': false };
+  await runE2E(t, { settings, timeoutMs: OVERALL_TIMEOUT, failureShot: 'e2e-failure.png' }, async (p, step) => {
+    // Open the Dockerfile from the Explorer.
+    const explorerItem = p.getByRole('treeitem', { name: 'Dockerfile' });
+    await explorerItem.waitFor({ timeout: 60_000 });
+    step('workbench ready');
+    await explorerItem.click();
+    await p.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor({ timeout: 20_000 });
+    await p.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'ENTRYPOINT' }).waitFor({ timeout: 20_000 });
+    step('Dockerfile open');
 
-  const started = Date.now();
-  const step = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
-  let server: CodeServer | undefined;
-  let page: Page | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  fs.mkdirSync(resultsDir, { recursive: true });
-  try {
-    const run = async () => {
-      const store = tempDir('layerwise-store-');
-      const workspace = copyExample('hello'); // while.sh stays 0644: LW2001
-      server = await startCodeServer({
-        vsix,
-        settings: {
-          'layerwise.store': store,
-          'workbench.panel.defaultLocation': 'bottom',
-          'problems.autoReveal': false,
-          'workbench.editor.enablePreview': false,
-        },
-        log: verbose ? (l) => console.log(`[code-server] ${l}`) : undefined,
-      });
-      step(`code-server with ${path.basename(vsix!)} on ${server.url}; workspace ${workspace}`);
-      const wb = await openWorkbench(server, workspace, undefined, { console: verbose ? (l) => console.log(l) : undefined });
-      page = wb.page;
-      const p = page;
+    // The execute-bit diagnostic in the Problems panel.
+    await runPalette(p, 'View: Focus Problems');
+    const problem = p.locator('.markers-panel .monaco-list-row').filter({ hasText: /LW2001|execute/i }).first();
+    await problem.waitFor({ timeout: 45_000 });
+    step(`Problems: ${oneLine(await problem.innerText())}`);
+    // The squiggle under while.sh in the editor.
+    await p.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-squiggle.png') });
+    step('squiggle shown; screenshot e2e-squiggle.png');
 
-      // Open the Dockerfile from the Explorer.
-      const explorerItem = p.getByRole('treeitem', { name: 'Dockerfile' });
-      await explorerItem.waitFor({ timeout: 60_000 });
-      step('workbench ready');
-      await explorerItem.click();
-      await p.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor({ timeout: 20_000 });
-      await p.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'ENTRYPOINT' }).waitFor({ timeout: 20_000 });
-      step('Dockerfile open');
+    // Build from the palette, accepting the prefilled tag if asked.
+    await p.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await runPalette(p, 'Layerwise: Build Image');
+    const tag = await acceptInputBox(p, 8_000);
+    step(tag === undefined ? 'Build Image ran (no input box)' : `Build Image: accepted tag "${tag}"`);
 
-      // The execute-bit diagnostic in the Problems panel.
-      await runPalette(p, 'View: Focus Problems');
-      const problem = p.locator('.markers-panel .monaco-list-row').filter({ hasText: /LW2001|execute/i }).first();
-      await problem.waitFor({ timeout: 45_000 });
-      step(`Problems: ${oneLine(await problem.innerText())}`);
-      // The squiggle under while.sh in the editor.
-      await p.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
-      await p.screenshot({ path: path.join(resultsDir, 'e2e-squiggle.png') });
-      step('squiggle shown; screenshot e2e-squiggle.png');
+    // The build ends with a notification (and the extension revealing its view): wait for it,
+    // so that a click on the activity bar does not race the extension's own reveal.
+    const progress = watchProgress(p);
+    step(`build: ${await waitForBuild(p, 20_000)}`);
+    step(`progress notification: ${await progress}`);
 
-      // Build from the palette, accepting the prefilled tag if asked.
-      await p.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await runPalette(p, 'Layerwise: Build Image');
-      const tag = await acceptInputBox(p, 8_000);
-      step(tag === undefined ? 'Build Image ran (no input box)' : `Build Image: accepted tag "${tag}"`);
+    // The build log, step by step, in the "Layerwise" output channel.
+    await runPalette(p, 'Layerwise: Show Log');
+    const log = p.locator('.part.panel .monaco-editor .view-lines', { hasText: COPY_TEXT }).first();
+    await log.waitFor({ timeout: 15_000 });
+    step(`Output "Layerwise": ${oneLine(await log.innerText()).slice(0, 160)}`);
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-build-log.png') });
 
-      // The build ends with a notification (and the extension revealing its view): wait for it,
-      // so that a click on the activity bar does not race the extension's own reveal.
-      const progress = watchProgress(p);
-      step(`build: ${await waitForBuild(p, 20_000)}`);
-      step(`progress notification: ${await progress}`);
-
-      // The build log, step by step, in the "Layerwise" output channel.
-      await runPalette(p, 'Layerwise: Show Log');
-      const log = p.locator('.part.panel .monaco-editor .view-lines', { hasText: COPY_TEXT }).first();
-      await log.waitFor({ timeout: 15_000 });
-      step(`Output "Layerwise": ${oneLine(await log.innerText()).slice(0, 160)}`);
-      await p.screenshot({ path: path.join(resultsDir, 'e2e-build-log.png') });
-
-      // The Layers view: image node -> layer "COPY hello.txt while.sh /" -> file while.sh.
-      await openLayerwiseView(p, step);
-      // Rows of the Layers view only (the Images and Files views share the side bar).
-      const layersPane = p.locator('.part.sidebar .pane').filter({ has: p.locator('.pane-header', { hasText: /^\s*Layers/ }) });
-      const sidebarRows = layersPane.locator('.monaco-list-row');
-      const copyRow = sidebarRows.filter({ hasText: COPY_TEXT }).first();
-      await waitForRow(p, copyRow, sidebarRows, 60_000);
-      step(`Layers: ${oneLine(await copyRow.innerText())}`);
-      if ((await copyRow.getAttribute('aria-expanded')) !== 'true') {
-        await copyRow.locator('.monaco-tl-twistie').click();
-      }
-      const fileRow = sidebarRows.filter({ hasText: 'while.sh' }).filter({ hasNotText: 'COPY' }).first();
-      await fileRow.waitFor({ timeout: 15_000 });
-      step(`Layers: file row ${oneLine(await fileRow.innerText())}`);
-
-      // Open the file from the layer: a read-only layerwise: document with while.sh's text.
-      await fileRow.click();
-      await p.locator('.tabs-container .tab.active', { hasText: 'while.sh' }).waitFor({ timeout: 15_000 });
-      await p.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'hello world,sanchuang' }).first().waitFor({ timeout: 15_000 });
-      step('while.sh opened from the COPY layer');
-      await p.screenshot({ path: path.join(resultsDir, 'e2e-layer-file.png') });
-
-      // Screenshot with the tree and the Problems panel (bring the panel back if it was hidden).
-      if (!(await problem.isVisible())) await runPalette(p, 'View: Focus Problems');
-      await problem.waitFor({ timeout: 10_000 });
-      await p.keyboard.press('Escape');
-      await sleep(300);
-      const shot = path.join(resultsDir, 'e2e-layers.png');
-      await p.screenshot({ path: shot });
-      step(`screenshot ${shot}`);
-    };
-    await Promise.race([
-      run(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`e2e did not finish within ${OVERALL_TIMEOUT} ms`)), OVERALL_TIMEOUT);
-      }),
-    ]);
-  } catch (e) {
-    if (page) {
-      const shot = path.join(resultsDir, 'e2e-failure.png');
-      await page.screenshot({ path: shot }).then(() => console.error(`failure screenshot: ${shot}`), () => undefined);
+    // The Layers view: image node -> layer "COPY hello.txt while.sh /" -> file while.sh.
+    await openLayerwiseView(p, step);
+    // Rows of the Layers view only (the Images and Files views share the side bar).
+    const layersPane = p.locator('.part.sidebar .pane').filter({ has: p.locator('.pane-header', { hasText: /^\s*Layers/ }) });
+    const sidebarRows = layersPane.locator('.monaco-list-row');
+    const copyRow = sidebarRows.filter({ hasText: COPY_TEXT }).first();
+    await waitForRow(p, copyRow, sidebarRows, 60_000);
+    step(`Layers: ${oneLine(await copyRow.innerText())}`);
+    if ((await copyRow.getAttribute('aria-expanded')) !== 'true') {
+      await copyRow.locator('.monaco-tl-twistie').click();
     }
-    if (server) console.error(serverLogs(server));
-    throw e;
-  } finally {
-    if (timer) clearTimeout(timer);
-    await stop();
-  }
+    const fileRow = sidebarRows.filter({ hasText: 'while.sh' }).filter({ hasNotText: 'COPY' }).first();
+    await fileRow.waitFor({ timeout: 15_000 });
+    step(`Layers: file row ${oneLine(await fileRow.innerText())}`);
+
+    // Open the file from the layer: a read-only layerwise: document with while.sh's text.
+    await fileRow.click();
+    await p.locator('.tabs-container .tab.active', { hasText: 'while.sh' }).waitFor({ timeout: 15_000 });
+    await p.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'hello world,sanchuang' }).first().waitFor({ timeout: 15_000 });
+    step('while.sh opened from the COPY layer');
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-layer-file.png') });
+
+    // Screenshot with the tree and the Problems panel (bring the panel back if it was hidden).
+    if (!(await problem.isVisible())) await runPalette(p, 'View: Focus Problems');
+    await problem.waitFor({ timeout: 10_000 });
+    await p.keyboard.press('Escape');
+    await sleep(300);
+    const shot = path.join(resultsDir, 'e2e-layers.png');
+    await p.screenshot({ path: shot });
+    step(`screenshot ${shot}`);
+  });
 });
-
-/** If an input box (not the command palette) shows up within `timeout`, accept its value with Enter. */
-async function acceptInputBox(page: Page, timeout: number): Promise<string | undefined> {
-  const input = page.locator('.quick-input-widget input.input');
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await input.isVisible().catch(() => false)) {
-      const value = await input.inputValue().catch(() => '>');
-      if (!value.startsWith('>')) {
-        await input.press('Enter');
-        return value;
-      }
-    }
-    await sleep(100);
-  }
-  return undefined;
-}
 
 /** Watches for the build's progress notification for a few seconds; says what it saw (a fast build may end first). */
 async function watchProgress(page: Page): Promise<string> {

@@ -231,9 +231,10 @@ async function fromIndex(files: LayoutFiles, kind: ImageSourceKind, options: Lay
       for (const d of index.manifests ?? []) {
         if (d.digest === entry.digest) continue;
         try {
-          const m = await reader.readJSON<Manifest>((await selectManifest(reader, d, options.platform, name)).digest);
+          const chosen = await selectManifest(reader, d, options.platform, name);
+          const m = await reader.readJSON<Manifest>(chosen.digest);
           const c = await reader.readJSON<ImageConfig>(m.config.digest);
-          out.push({ ref: entryNames(d)[0], diffIds: c.rootfs?.diff_ids ?? [] });
+          out.push({ ref: entryNames(d)[0], digest: chosen.digest, diffIds: c.rootfs?.diff_ids ?? [] });
         } catch {
           // An entry we cannot read is no base.
         }
@@ -292,8 +293,9 @@ async function fromDockerManifest(files: LayoutFiles, options: LayoutOpenOptions
       for (const e of entries) {
         if (e === entry) continue;
         try {
-          const c = parseJSON<ImageConfig>(await readName(files, e.Config), e.Config);
-          out.push({ ref: tags(e)[0], diffIds: c.rootfs?.diff_ids ?? [] });
+          const bytes = await readName(files, e.Config);
+          const c = parseJSON<ImageConfig>(bytes, e.Config);
+          out.push({ ref: tags(e)[0], digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest, diffIds: c.rootfs?.diff_ids ?? [] });
         } catch {
           // Unreadable: not a base candidate.
         }

@@ -49,7 +49,7 @@ export async function openStoreManifest(store: Store, descriptor: Descriptor, re
           const d = await selectManifest(store, image.descriptor, platform, image.ref);
           const m = await store.readJSON<Manifest>(d.digest);
           const c = await store.readJSON<ImageConfig>(m.config.digest);
-          out.push({ ref: image.ref, diffIds: c.rootfs?.diff_ids ?? [] });
+          out.push({ ref: image.ref, digest: d.digest, diffIds: c.rootfs?.diff_ids ?? [] });
         } catch {
           // Incomplete or foreign entries are no base.
         }

@@ -17,6 +17,8 @@ export interface SourceLayer {
 /** Another image visible from the same source, for finding the base by shared layers. */
 export interface SiblingImage {
   ref?: string;
+  /** Its manifest digest (a legacy docker-archive entry: its config digest, Docker's image ID). */
+  digest?: Digest;
   diffIds: Digest[];
 }
 

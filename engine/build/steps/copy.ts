@@ -115,9 +115,11 @@ export async function copyEntries(ins: Instruction, state: StageState, ctx: Step
         continue;
       }
       if (st.isDirectory()) {
-        const target = glob ? path.posix.join(dest, path.posix.basename(rel)) : dest;
-        if (target !== '/') opts.add(dirEntry(target, st, opts));
-        walk(abs, rel, target, opts);
+        // A directory's contents are copied, never the directory itself, for a wildcard match
+        // too (Docker flattens `COPY src/* /dest/` one level); the destination folder is made
+        // like any missing parent (0755, --chown's owner) or keeps what it was.
+        if (dest !== '/') opts.add(folderEntry(dest, state, ctx, chown ?? { uid: 0, gid: 0 }));
+        walk(abs, rel, dest, opts);
       } else {
         const target = destIsDir || sources.length > 1 || glob ? path.posix.join(dest, path.posix.basename(rel)) : dest;
         opts.add(fileEntry(abs, target, st, opts));
@@ -288,11 +290,16 @@ function addParents(entries: LayerEntry[], state: StageState, ctx: StepContext, 
   for (const e of entries) {
     for (let dir = path.posix.dirname(e.path); dir !== '/' && !have.has(dir); dir = path.posix.dirname(dir)) {
       have.add(dir);
-      const existing = state.fs.lookup(dir);
-      if (existing && existing.type === 'directory') add({ path: dir, type: 'directory', mode: existing.mode, uid: existing.uid, gid: existing.gid, mtime: ctx.now, size: 0 });
-      else add({ path: dir, type: 'directory', mode: 0o755, ...owner, mtime: ctx.now, size: 0 });
+      add(folderEntry(dir, state, ctx, owner));
     }
   }
+}
+
+// A folder the copy writes into: an existing one keeps its metadata, a missing one is created.
+function folderEntry(dir: string, state: StageState, ctx: StepContext, owner: Ownership): LayerEntry {
+  const existing = state.fs.lookup(dir);
+  if (existing && existing.type === 'directory') return { path: dir, type: 'directory', mode: existing.mode, uid: existing.uid, gid: existing.gid, mtime: ctx.now, size: 0 };
+  return { path: dir, type: 'directory', mode: 0o755, ...owner, mtime: ctx.now, size: 0 };
 }
 
 function clamp(mtimeMs: number, ctx: StepContext): number {

@@ -14,7 +14,8 @@ import { parseMount, resolveMounts, type MountSpec } from '../run/mounts';
 import { DEFAULT_PATH, type StageState } from '../stage-state';
 import type { StepContext } from './step-context';
 
-const HOSTS = '127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n';
+/** /etc/hosts inside the sandbox. */
+export const HOSTS = '127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n';
 
 export interface RunOutcome {
   entries: LayerEntry[];
@@ -176,7 +177,8 @@ function runEnv(env: string[], args: [string, string | undefined][], home: strin
   return out;
 }
 
-function hostResolvConf(): string {
+/** The host's resolv.conf as the sandbox can use it (a loopback resolver replaced). */
+export function hostResolvConf(): string {
   try {
     const text = fs.readFileSync('/etc/resolv.conf', 'utf8');
     // A loopback resolver on the host is unreachable from a separate network namespace.

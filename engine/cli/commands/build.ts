@@ -2,7 +2,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { humanSize } from '../../analyze/format';
 import { analyzeManifest } from '../../analyze/analyze-image';
-import { buildImage, type BuiltImage } from '../../build/builder';
+import type { BuiltImage } from '../../build/builder';
+import { buildWith, parseBuilder } from '../../build/delegate/select';
 import type { BuildEvent } from '../../build/types';
 import { EngineError } from '../../errors';
 import { shortDigest } from '../../image/digest';
@@ -15,8 +16,13 @@ import { keyValues, openStore, parseCommand, STORE_OPTION } from '../args';
 
 export const BUILD_HELP = `layerwise build [options] CONTEXT
 
-Builds the Dockerfile into the local image store (an OCI image layout), without a daemon.
+Builds the Dockerfile into the local image store (an OCI image layout), without a daemon,
+or through Docker (BuildKit) or buildah, whose image is imported into the store.
 
+  --builder NAME           auto | embedded | docker | buildah (default $LAYERWISE_BUILDER,
+                           else auto: embedded when RUN can be sandboxed, else docker, else
+                           buildah); see docs/builders.md
+  --isolation MODE         buildah's RUN isolation (default $BUILDAH_ISOLATION, else chroot)
   -f, --file FILE          Dockerfile (default CONTEXT/Dockerfile)
   -t, --tag REF            tag the image, e.g. hello or hello:1.0
   --build-arg K=V          set a build argument (repeatable)
@@ -51,11 +57,14 @@ export async function buildCommand(argv: string[]): Promise<number> {
     progress: { type: 'string', default: 'auto' },
     secret: { type: 'string', multiple: true },
     ssh: { type: 'string' },
+    builder: { type: 'string', default: process.env.LAYERWISE_BUILDER },
+    isolation: { type: 'string' },
   });
   if (positionals.length !== 1) throw new EngineError('USAGE', `build takes exactly one CONTEXT folder\n\n${BUILD_HELP}`);
   const outputs = ((values.output as string[] | undefined) ?? []).map(parseOutput);
   const progress = values.quiet || values.json ? 'quiet' : (values.progress as string);
   if (!['auto', 'plain', 'json', 'quiet'].includes(progress)) throw new EngineError('USAGE', `--progress must be auto, plain, json or quiet, not ${progress}`);
+  const builder = parseBuilder(values.builder as string | undefined);
   const store = await openStore(values.store as string | undefined);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -72,9 +81,11 @@ export async function buildCommand(argv: string[]): Promise<number> {
       secrets: parseSecrets(values.secret as string[] | undefined),
       sshSocket: parseSsh(values.ssh as string | undefined),
       signal: controller.signal,
+      builder,
+      isolation: values.isolation as string | undefined,
       onEvent: progress === 'quiet' ? undefined : progress === 'json' ? printJson : printPlain,
     };
-    const built = await buildImage(options);
+    const built = await buildWith(options);
     if (values.json) {
       const image = await analyzeManifest(store, built.manifest, built.ref);
       process.stdout.write(JSON.stringify({ image, durationMs: built.durationMs }, null, 2) + '\n');

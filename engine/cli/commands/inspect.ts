@@ -117,7 +117,7 @@ export async function inspectImage(
   }
 }
 
-async function baseOption(text: string, image: ImageSource, options: { store: () => Promise<Store>; platform?: Platform }): Promise<{ layers: number; ref?: string }> {
+async function baseOption(text: string, image: ImageSource, options: { store: () => Promise<Store>; platform?: Platform }): Promise<NonNullable<AnalyzeOptions['base']>> {
   if (/^\d+$/.test(text)) return { layers: Number(text) };
   const base = await openImage(text, { store: options.store, platform: options.platform });
   try {
@@ -126,7 +126,7 @@ async function baseOption(text: string, image: ImageSource, options: { store: ()
     if (theirs.length > ours.length || !theirs.every((d, i) => d === ours[i])) {
       throw new EngineError('USAGE', `--base ${text} is not this image's base: its ${theirs.length} layer(s) are not the first layers of ${image.ref ?? image.digest}`);
     }
-    return { layers: theirs.length, ref: base.ref ? familiar(base.ref) : text };
+    return { layers: theirs.length, ref: base.ref ? familiar(base.ref) : text, digest: base.digest };
   } finally {
     await base.close();
   }

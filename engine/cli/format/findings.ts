@@ -11,6 +11,8 @@ export interface LintJsonRecord {
   column: number;
   endLine: number;
   endColumn: number;
+  /** hadolint codes folded into this finding (the same problem found by two rule families). */
+  alsoReportedAs?: string[];
 }
 
 /** Findings as hadolint-compatible JSON records. */
@@ -24,6 +26,7 @@ export function findingsToJson(file: string, findings: Finding[]): LintJsonRecor
     column: f.range.start.character + 1,
     endLine: f.range.end.line + 1,
     endColumn: f.range.end.character + 1,
+    ...(f.alsoReportedAs ? { alsoReportedAs: f.alsoReportedAs } : {}),
   }));
 }
 
@@ -32,7 +35,8 @@ export function findingsToText(file: string, findings: Finding[]): string {
   const shown = path.relative(process.cwd(), file) || file;
   return findings
     .map((f) => {
-      const head = `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.severity}: ${f.message}`;
+      const also = f.alsoReportedAs ? ` (also ${f.alsoReportedAs.join(', ')})` : '';
+      const head = `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.severity}: ${f.message}${also}`;
       const related = f.related.map((r) => `    ${shown}:${r.range.start.line + 1}:${r.range.start.character + 1} ${r.message}`);
       const fixes = f.fixes.map((x) => `    fix: ${x.title}`);
       return [head, ...related, ...fixes].join('\n');

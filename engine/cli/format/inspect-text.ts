@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import type { CiVerdict } from '../../analyze/ci';
-import type { FileNode, ImageAnalysis, LayerAnalysis } from '../../analyze/model';
-import { humanSize } from '../../analyze/format';
+import type { FileNode, ImageAnalysis, LayerAnalysis, LayerGroup } from '../../analyze/model';
+import { shortDigest } from '../../image/digest';
+import { humanSize, table } from '../../analyze/format';
+
+export { table };
 
 export interface InspectTextOptions {
   /** Folder levels of the file tree to print (Infinity: all; 0: none). */
@@ -27,7 +30,15 @@ export function inspectToText(image: ImageAnalysis, options: InspectTextOptions 
     l.instruction || '(no history)',
     sourceText(l, image),
   ]);
-  lines.push(...table([['#', 'SIZE', 'STORED', 'FILES', 'WASTED', 'INSTRUCTION', 'SOURCE'], ...rows]));
+  const rendered = table([['#', 'SIZE', 'STORED', 'FILES', 'WASTED', 'INSTRUCTION', 'SOURCE'], ...rows]);
+  lines.push(rendered[0]);
+  // Without a base (FROM scratch) every layer is the Dockerfile's own: no headings needed.
+  const groups = image.groups?.some((g) => g.kind === 'base') ? image.groups : [];
+  for (const [i, row] of rendered.slice(1).entries()) {
+    const group = groups.find((g) => g.first === i);
+    if (group) lines.push(groupLine(group));
+    lines.push(row);
+  }
   const waste = image.waste ?? [];
   if (waste.length > 0) {
     const max = options.wasteLines ?? 20;
@@ -70,6 +81,14 @@ export function summaryLines(image: ImageAnalysis): string[] {
   return out;
 }
 
+/** The heading of a layer group: whose layers they are, their sizes and waste. */
+export function groupLine(g: LayerGroup): string {
+  const span = g.layers === 1 ? `layer ${g.first}` : `layers ${g.first}-${g.first + g.layers - 1}`;
+  const who = g.kind === 'base' ? `BASE ${g.ref ?? '(unnamed)'}${g.digest ? ` ${shortDigest(g.digest)}` : ''}` : 'OWN (added by the Dockerfile)';
+  const hidden = g.hiddenByOwn ? `; ${humanSize(g.hiddenByOwn)} of it hidden by own layers` : '';
+  return `  ${who}: ${span}, ${humanSize(g.contentSize)} of files, ${humanSize(g.size)} stored, ${humanSize(g.wastedBytes)} wasted${hidden}`;
+}
+
 function copyText(c: { layer: number; kind: string; size: number; hiddenBy?: number }): string {
   if (c.kind === 'deleted' || c.kind === 'opaque') return `${c.kind === 'opaque' ? 'cleared' : 'deleted'} by ${c.layer}`;
   return `${humanSize(c.size)} in ${c.layer}${c.hiddenBy !== undefined ? ` (hidden by ${c.hiddenBy})` : ' (visible)'}`;
@@ -101,10 +120,7 @@ function mode(node: FileNode): string {
   return node.mode.toString(8).padStart(4, '0');
 }
 
-export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
-}
+
 
 /** `--ci` as dive prints it: the inefficient files, each rule's verdict, the tally. */
 export function ciToText(image: ImageAnalysis, verdict: CiVerdict, maxFiles = 20): string {

@@ -26,7 +26,9 @@ test('inspect --json: the documented shape, parseable, one record per change and
     text += s.toString();
   }, { ci: { pass: true } });
   const json = JSON.parse(text);
-  assert.deepEqual(Object.keys(json), ['schemaVersion', 'image', 'base', 'efficiency', 'ci', 'layers', 'files', 'waste', 'history', 'config', 'tree']);
+  assert.deepEqual(Object.keys(json), ['schemaVersion', 'image', 'base', 'groups', 'efficiency', 'ci', 'layers', 'files', 'waste', 'history', 'config', 'tree']);
+  // Nothing names a base: layer 0 as dive assumes, then the own layer; /etc/b (2 bytes) hidden by the own layer.
+  assert.deepEqual(json.groups.map((g: { kind: string; first: number; layers: number; wastedBytes: number; hiddenBytes: number }) => [g.kind, g.first, g.layers, g.wastedBytes, g.hiddenBytes]), [['base', 0, 1, 2, 0], ['own', 1, 1, 0, 2]]);
   assert.equal(json.schemaVersion, 1);
   assert.deepEqual(Object.keys(json.image), ['name', 'ref', 'digest', 'configDigest', 'os', 'architecture', 'variant', 'created', 'source', 'compressedSize', 'uncompressedSize', 'visibleSize', 'layerCount', 'dockerfile', 'contentDigests']);
   assert.deepEqual(json.layers.map((l: { changes: { path: string; kind: string }[] }) => l.changes.map((c) => `${c.kind} ${c.path}`)), [

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyzeImage, analyzeSource } from '../../../engine/analyze/analyze-image';
 import type { ImageAnalysis } from '../../../engine/analyze/model';
+import { writeReport } from '../../../engine/analyze/report';
 import { openImage } from '../../../engine/analyze/sources/resolve';
 import { hostPlatform } from '../../../engine/analyze/sources/select';
 import { build } from '../../../engine/build/builder';
@@ -59,7 +60,8 @@ test('a legacy docker save archive: manifest.json, <id>/layer.tar; one image of 
   assert.equal(image.source?.kind, 'docker-archive');
   assert.equal(image.name, 'app:1');
   assert.deepEqual(names(image), ['app', 'bin', 'etc']);
-  assert.deepEqual(image.base, { layers: 2, how: 'image', ref: 'base:1' });
+  const baseImage = await open(`docker-archive:${archive}:base:1`);
+  assert.deepEqual(image.base, { layers: 2, how: 'image', ref: 'base:1', digest: baseImage.digest });
   assert.deepEqual(image.layers.map((l) => l.instruction), ['ADD file:abc in /', 'RUN echo os > /etc/os', 'RUN echo app > /app']);
   assert.deepEqual(image.history.map((h) => h.layer), [0, 1, undefined, 2]);
   assert.deepEqual(image.layers.map((l) => l.base), [true, true, false]);
@@ -84,7 +86,9 @@ test('our own builds from the store: Dockerfile lines from provenance, the FROM 
   const ctx = contextWith({ Dockerfile: 'FROM hello:1\nCOPY x /x\nCOPY y /y\n', x: 'x', y: 'yy' });
   await build({ context: ctx, tag: 'app:1', store, sourceDateEpoch: 1700000000 });
   const image = await analyzeImage(store, 'app:1');
-  assert.deepEqual(image.base, { layers: 1, how: 'provenance' });
+  const helloDigest = (await store.resolve('hello:1')).descriptor.digest;
+  // The extent comes from the build's record; the name and digest from the image with exactly those layers.
+  assert.deepEqual(image.base, { layers: 1, how: 'provenance', ref: 'hello:1', digest: helloDigest });
   assert.deepEqual(image.layers.map((l) => [l.base, l.source?.range.start.line]), [[true, undefined], [false, 1], [false, 2]]);
   assert.equal(image.dockerfile, path.join(ctx, 'Dockerfile'));
   const hello = await analyzeImage(store, 'hello:1');
@@ -96,7 +100,7 @@ test('our own builds from the store: Dockerfile lines from provenance, the FROM 
   assert.equal(saved.source?.kind, 'docker-archive');
   assert.equal(saved.digest, image.digest);
   assert.deepEqual(saved.tree, image.tree);
-  assert.deepEqual(saved.base, { layers: 1, how: 'image', ref: 'hello:1' });
+  assert.deepEqual(saved.base, { layers: 1, how: 'image', ref: 'hello:1', digest: helloDigest });
 });
 
 test('a path that is not an image, and a name that is neither a path nor in the store', async () => {
@@ -104,4 +108,34 @@ test('a path that is not an image, and a name that is neither a path nor in the 
   await assert.rejects(open(path.join(notImage, 'x.tar')), /not an image archive/);
   const store = await Store.open(tempDir());
   await assert.rejects(analyzeImage(store, 'missing:1'), /image "missing:1" is not in the store/);
+});
+
+test('base and own groups: named by the base image, sizes and waste summed per group, the JSON carries them', async () => {
+  const store = await Store.open(tempDir());
+  const baseCtx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a b /etc/\nCOPY c /c\n', a: 'aaaa', b: 'bbbbbbbb', c: 'cc' });
+  await build({ context: baseCtx, tag: 'base:1', store, sourceDateEpoch: 1700000000 });
+  // The own layers rewrite /etc/a (its 4 base bytes hidden by own layers) and write /x twice (3 own bytes wasted).
+  const ctx = contextWith({ Dockerfile: 'FROM base:1\nCOPY a2 /etc/a\nCOPY x /x\nCOPY x2 /x\n', a2: 'AAAAAA', x: 'xxx', x2: 'XXXXX' });
+  await build({ context: ctx, tag: 'app:1', store, sourceDateEpoch: 1700000000 });
+  const image = await analyzeImage(store, 'app:1');
+  const baseDigest = (await store.resolve('base:1')).descriptor.digest;
+  const [base, own] = image.groups!;
+  const sumOf = (from: number, to: number, f: (l: (typeof image.layers)[number]) => number) => image.layers.slice(from, to).reduce((n, l) => n + f(l), 0);
+  assert.deepEqual(
+    { kind: base.kind, ref: base.ref, digest: base.digest, first: base.first, layers: base.layers, contentSize: base.contentSize, wasted: base.wastedBytes, hiddenByOwn: base.hiddenByOwn },
+    { kind: 'base', ref: 'base:1', digest: baseDigest, first: 0, layers: 2, contentSize: 14, wasted: 4, hiddenByOwn: 4 },
+  );
+  assert.deepEqual(
+    { kind: own.kind, first: own.first, layers: own.layers, contentSize: own.contentSize, wasted: own.wastedBytes, hidden: own.hiddenBytes, ref: own.ref },
+    { kind: 'own', first: 2, layers: 3, contentSize: 14, wasted: 3, hidden: 7, ref: undefined },
+  );
+  assert.equal(base.size + own.size, image.size);
+  assert.equal(base.size, sumOf(0, 2, (l) => l.size));
+  assert.equal(own.changes, sumOf(2, 5, (l) => l.files.length));
+  const chunks: Buffer[] = [];
+  await writeReport(image, (c) => void chunks.push(Buffer.from(c)));
+  assert.deepEqual(JSON.parse(Buffer.concat(chunks).toString()).groups, JSON.parse(JSON.stringify(image.groups)));
+  // An image without a base: one own group; scratch with nothing: no groups.
+  const plain = await analyzeImage(store, 'base:1');
+  assert.deepEqual(plain.groups!.map((g) => [g.kind, g.first, g.layers]), [['own', 0, 2]]);
 });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from '../../../engine/build/builder';
 import { EngineError } from '../../../engine/errors';
-import { Annotation, type ImageConfig, type Index, type Manifest } from '../../../engine/image/oci';
+import { Annotation, MediaType, type ImageConfig, type Index, type Manifest } from '../../../engine/image/oci';
 import { Store } from '../../../engine/image/store';
 import { readLayerHeaders, type TarMember } from '../../../engine/layer/tar-reader';
 import { example } from '../../helpers/paths';
@@ -200,6 +200,23 @@ test('a rebuild from cache without SOURCE_DATE_EPOCH gives the same image; a cha
   assert.ok(after.history[2].created! > before.history[2].created!, 'the rebuilt COPY is dated now');
   assert.equal(after.history[3].created, after.history[2].created, 'CMD follows the newest layer');
   assert.equal(after.created, after.history[3].created);
+});
+
+test('FROM a multi-platform index in the store takes the host entry; an index without it says which platforms it has', async () => {
+  const store = await Store.open(tempDir());
+  const base = await build({ context: contextWith({ Dockerfile: 'FROM scratch\nCOPY marker /\n', marker: 'host image\n' }), store });
+  const manifest = await store.readJSON<Manifest>(base.image.digest);
+  const config = await store.readJSON<ImageConfig>(manifest.config.digest);
+  const entry = { mediaType: MediaType.ociManifest, digest: base.image.digest, size: (await store.readBlob(base.image.digest)).length };
+  const other = { mediaType: MediaType.ociManifest, digest: `sha256:${'1'.repeat(64)}` as const, size: 10, platform: { os: 'linux', architecture: 's390x' } };
+  const index = (manifests: object[]) => store.writeJSON({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }, MediaType.ociIndex);
+  await store.tag('multi:1', await index([other, { ...entry, platform: { os: 'linux', architecture: config.architecture } }]));
+  const built = await build({ context: contextWith({ Dockerfile: 'FROM multi:1\nCOPY more /\n', more: 'x' }), store });
+  const layers = (await store.readJSON<Manifest>(built.image.digest)).layers;
+  assert.deepEqual(layers[0].digest, manifest.layers[0].digest);
+  assert.equal(layers.length, 2);
+  await store.tag('foreign:1', await index([other]));
+  await assert.rejects(build({ context: contextWith({ Dockerfile: 'FROM foreign:1\n' }), store }), new RegExp(`has no linux/${config.architecture} image in the store \\(its index lists linux/s390x\\)`));
 });
 
 test('ADD of a URL from a local HTTP server: mode 0600, Last-Modified time, --checksum verified', async () => {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as VSCode from 'vscode';
-import type { BuildResult } from '../../../server/protocol';
+import type { BuildResult, RunResult } from '../../../server/protocol';
 import { waitFor } from './wait';
 
 // Only an extension host running mocha may load this file. Anywhere else (e.g. a bare `node --test`
@@ -124,6 +124,67 @@ if (inHost) suite('Layerwise in a real VS Code', function () {
     const files = (await view.getChildren(copyNode)) ?? [];
     const fileLabels = await Promise.all(files.map((n) => labelOf(view, n)));
     assert.ok(fileLabels.some((l) => l.includes('while.sh')), `files under the COPY layer: ${JSON.stringify(fileLabels)}`);
+  });
+
+  test('layerwise.runImage explains a failure to start, then runs an image: base/own groups and Container changes in the view', async function () {
+    this.timeout(120_000);
+    // The hello example's while.sh has no execute bit: Docker's explanation, before anything runs.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('layerwise.runImage', { ref: TAG })),
+      (e: Error) => /exec: "\/while\.sh": permission denied/.test(e.message),
+    );
+    // A busybox base from Debian's busybox-static in the store the extension uses, and an image on it.
+    const store = vscode.workspace.getConfiguration('layerwise').get<string>('store');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const helpers = require(path.resolve(__dirname, '..', '..', 'helpers', 'busybox.js')) as typeof import('../../helpers/busybox');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Store } = require(path.resolve(__dirname, '..', '..', '..', 'engine', 'image', 'store.js')) as typeof import('../../../engine/image/store');
+    const why = !store ? 'layerwise.store is not set' : helpers.runSkipReason();
+    if (why) {
+      console.log(`    skipped the run: ${why}`);
+      return this.skip();
+    }
+    await helpers.makeBusyboxImage(await Store.open(store), 'busybox:latest');
+    const ctx = fs.mkdtempSync(path.join(path.dirname(store!), 'layerwise-run-'));
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM busybox:latest\nRUN echo base > /f\nCMD ["sh", "-c", "echo from-the-container; echo more >> /f; rm /etc/group"]\n');
+    await vscode.commands.executeCommand('layerwise.buildImage', { dockerfile: path.join(ctx, 'Dockerfile'), tag: 'runme:1' });
+    const result = await vscode.commands.executeCommand<RunResult>('layerwise.runImage', { ref: 'runme:1', timeoutSeconds: 30 });
+    assert.equal(result.run.exitCode, 0);
+    assert.deepEqual(result.run.changes.filter((c) => c.type !== 'directory').map((c) => [c.kind, c.path, c.fromLayer]), [['deleted', '/etc/group', 0], ['modified', '/f', 1]]);
+    assert.equal(result.run.imageAfter.unchanged, true);
+
+    const view = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { layersView: LayersView }).layersView;
+    const [image] = (await view.getChildren()) ?? [];
+    const top = (await view.getChildren(image)) ?? [];
+    const labels = await Promise.all(top.map((n) => labelOf(view, n)));
+    assert.deepEqual(labels, ['Base: busybox:latest', 'Own layers', 'All files', 'Container changes']);
+    const own = await Promise.all(((await view.getChildren(top[1])) ?? []).map((n) => labelOf(view, n)));
+    assert.deepEqual(own, ['RUN /bin/sh -c echo base > /f']);
+    const changes = (await view.getChildren(top[3])) ?? [];
+    const described = await Promise.all(changes.map(async (n) => { const item = await view.getTreeItem!(n); return `${item.label} ${item.description}`; }));
+    assert.ok(described.some((d) => /^f .* · M$/.test(d)), JSON.stringify(described));
+    assert.ok(described.some((d) => /^etc /.test(d)), JSON.stringify(described));
+    console.log(`    container changes: ${described.join(' | ')}`);
+    // The Images view: the store's totals, and per image what it shares (runme:1 and busybox share the base).
+    const imagesView = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { imagesView: LayersView }).imagesView;
+    const rows = await Promise.all(((await imagesView.getChildren()) ?? []).map(async (n) => { const item = await imagesView.getTreeItem!(n); return `${item.label} ${item.description}`; }));
+    assert.match(rows[0], /^Store .* of layers on disk · .* in image sizes$/);
+    assert.ok(rows.some((r) => /^runme:1 .* unique · .* shared$/.test(r)) && rows.some((r) => /^busybox:latest .* · 0 B unique · /.test(r)), JSON.stringify(rows));
+  });
+
+  test('the layer CodeLens shows the built COPY layer and its click reveals that layer', async function () {
+    assert.ok(built, 'needs the build of an earlier test');
+    const copy = built.image.layers.find((l) => l.instruction.startsWith('COPY'))!;
+    const lens = await waitFor('a layer CodeLens', 20_000, async () => {
+      const lenses = await vscode.commands.executeCommand<VSCode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile, 10);
+      return lenses?.find((l) => l.command?.command === 'layerwise.revealLayer');
+    });
+    assert.equal(lens.range.start.line, copy.source!.range.start.line);
+    assert.match(lens.command!.title, new RegExp(`^layer ${copy.index} · [^·]+ · ${copy.files.length} files · (built|cached)$`));
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { layersView: { current?: { digest: string } } };
+    assert.equal(api.layersView.current?.digest, built.image.digest);
+    console.log(`    CodeLens on line ${lens.range.start.line}: ${lens.command!.title}`);
   });
 });
 

@@ -22,7 +22,7 @@ interface Provider<T> {
 interface Api {
   layersView: Provider<{ kind: string; layer?: { index: number } }> & { current?: ImageAnalysis };
   filesView: Provider<FileNode> & VSCode.FileDecorationProvider & { selectLayer(i: number | undefined): void; toggleWastedFilter(): boolean; current?: { filter: { layer?: number } } };
-  imagesView: Provider<ImageSummary>;
+  imagesView: Provider<{ kind: 'store' } | ({ kind: 'image' } & ImageSummary)>;
   statusBar: { text: string };
   activationMs: number;
   activateCallMs: number;
@@ -66,11 +66,13 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     const copyLayer = image.layers.find((l) => l.instruction.startsWith('COPY'))!;
     assert.deepEqual(built.cachedLayers, [copyLayer.digest]);
 
-    const images = await api.imagesView.getChildren();
-    assert.equal(images[0].digest, image.digest, 'the last build is on top');
+    const [storeNode, ...images] = await api.imagesView.getChildren();
+    assert.match(String(api.imagesView.getTreeItem(storeNode).description), /of layers on disk · .* in image sizes$/);
+    assert.ok(images.every((i) => i.kind === 'image'));
+    assert.equal((images[0] as ImageSummary).digest, image.digest, 'the last build is on top');
     const imageItem = api.imagesView.getTreeItem(images[0]);
     assert.equal(imageItem.label, 'hello-panel:latest');
-    assert.match(String(imageItem.description), new RegExp(`${image.layers.length} layers? · 100% efficient`));
+    assert.match(String(imageItem.description), new RegExp(`${image.layers.length} layers? · 100% efficient · .* unique · .* shared$`));
 
     const layerNodes = (await api.layersView.getChildren((await api.layersView.getChildren())[0])).filter((n) => n.kind === 'layer');
     assert.deepEqual(layerNodes.map((n) => api.layersView.getTreeItem(n as never).label), image.layers.map((l) => l.instruction));
@@ -147,7 +149,7 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     }
     const cancelledAt = Date.now() - started;
     assert.match(await outcome, /cancel/i, `cancelled ${cancelledAt} ms after the start`);
-    assert.ok(!(await api.imagesView.getChildren()).some((i) => i.name === 'cancelled:1'), 'a cancelled build tags nothing');
+    assert.ok(!(await api.imagesView.getChildren()).some((i) => i.kind === 'image' && i.name === 'cancelled:1'), 'a cancelled build tags nothing');
 
     const small = context({ Dockerfile: 'FROM scratch\nCOPY a /\n', a: 'a' });
     const first = await build(path.join(small, 'Dockerfile'), 'rebuilt:1');
@@ -156,15 +158,15 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
     assert.equal(again?.image.ref, 'docker.io/library/rebuilt:1');
   });
 
-  test('settings change behaviour: lint.ignore drops a rule, build.sandbox off refuses RUN', async function () {
+  test('settings change behaviour: lint.ignored drops a rule, build.sandbox off refuses RUN', async function () {
     const dockerfile = vscode.Uri.file(path.join(exampleDir(), 'Dockerfile'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
     const lw2001 = () => vscode.languages.getDiagnostics(dockerfile).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'LW2001').length;
     await waitFor('LW2001 before', 20_000, () => (lw2001() > 0 ? true : undefined));
     const config = vscode.workspace.getConfiguration('layerwise');
     try {
-      await config.update('lint.ignore', ['LW2001'], vscode.ConfigurationTarget.Global);
-      await waitFor('LW2001 gone with lint.ignore', 20_000, () => (lw2001() === 0 ? true : undefined));
+      await config.update('lint.ignored', ['LW2001'], vscode.ConfigurationTarget.Global);
+      await waitFor('LW2001 gone with lint.ignored', 20_000, () => (lw2001() === 0 ? true : undefined));
       await config.update('build.sandbox', 'off', vscode.ConfigurationTarget.Global);
       const ctx = context({ Dockerfile: 'FROM scratch\nRUN true\n' });
       await waitFor('the server to take the sandbox setting', 20_000, async () => {
@@ -172,7 +174,7 @@ if (inHost) suite('Layerwise panel, commands and documents', function () {
         return e && /turned off/.test(e.message) ? e : undefined;
       });
     } finally {
-      await config.update('lint.ignore', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('lint.ignored', undefined, vscode.ConfigurationTarget.Global);
       await config.update('build.sandbox', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitFor('LW2001 back', 20_000, () => (lw2001() > 0 ? true : undefined));
