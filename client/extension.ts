@@ -87,7 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     command('layerwise.rebuildImage', () => rebuildImage(buildDeps)),
     command('layerwise.cancelBuild', () => cancelBuild()),
     command('layerwise.inspectImage', (arg?: string | ImageSummary) => inspectImage(imageDeps, arg)),
-    command('layerwise.showImage', (arg: string | ImageSummary) => showImage(imageDeps, typeof arg === 'string' ? arg : arg.digest)),
+    command('layerwise.showImage', (arg: string | ImageSummary) => showImage(imageDeps, typeof arg === 'string' ? arg : arg.ref)),
     command('layerwise.exportImage', (arg?: Parameters<typeof exportImage>[1]) => exportImage(imageDeps, arg)),
     command('layerwise.pushImage', (arg?: Parameters<typeof pushImage>[1]) => pushImage(imageDeps, arg)),
     command('layerwise.pullImage', (ref?: string) => pullImage(imageDeps, ref)),
@@ -96,7 +96,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerw
     command('layerwise.refreshLayers', () => layersView.refresh()),
     command('layerwise.refreshImages', () => imagesView.refresh()),
     command('layerwise.revealInstruction', (location: Location) => revealRange(location)),
-    command(REVEAL_LAYER_COMMAND, (arg: RevealLayerArg) => revealLayer(arg, layersView, layersTree, getClient)),
+    command(REVEAL_LAYER_COMMAND, (arg: RevealLayerArg) =>
+      revealLayer(arg, { view: layersView, tree: layersTree, client: getClient, show: (image) => show(image), selected: (index) => (filesView.selectLayer(index), refreshFiles()) })),
     command('layerwise.openLayerFile', (uri: vscode.Uri) => openLayerFile(uri)),
     command('layerwise.compareWithPrevious', (arg: vscode.Uri | FileNode) => compareFileWithPrevious(filesView, arg)),
     command('layerwise.files.sortByName', () => (filesView.setSort('name'), refreshFiles())),
