@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ResponseError, WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { humanSize } from '../engine/analyze/format';
-import { Requests, type BuildErrorData, type BuildParams, type BuildResult } from '../server/protocol';
+import { Requests, type BuildErrorData, type BuildParams, type BuildResult, type CancelBuildParams, type StagesResult } from '../server/protocol';
+import { pickBuildChoice, type BuildChoice } from './build-pickers';
 import { revealRange } from './reveal';
+import { isCancelled, isResponseError, requestWithProgress } from './server-request';
 
 /** Arguments for running the command from code (tests, other extensions): no prompts. */
 export interface BuildCommandArgs {
@@ -12,37 +14,81 @@ export interface BuildCommandArgs {
   context?: string;
   target?: string;
   buildArgs?: Record<string, string>;
+  noCache?: boolean;
 }
 
 export interface BuildDeps {
   client: () => Promise<LanguageClient>;
   output: vscode.OutputChannel;
-  onBuilt: (result: BuildResult) => void;
+  onBuilt: (result: BuildResult, dockerfile: string) => void;
+  /** Where the last choices per Dockerfile are remembered (workspaceState). */
+  state?: vscode.Memento;
 }
+
+let running: { cts: vscode.CancellationTokenSource; id: string; client: LanguageClient } | undefined;
+let last: BuildCommandArgs | undefined;
 
 /**
  * "Layerwise: Build Image": builds the active (or chosen) Dockerfile in the language server
- * with a cancellable progress notification, then shows its layers. With an argument object it
- * runs without prompting and resolves to the build result.
+ * with a cancellable progress notification, then shows its layers. Interactively it asks for
+ * the target stage, tag and build args, offering the last choice for that Dockerfile. With an
+ * argument object it runs without prompting and resolves to the build result.
  */
 export async function buildImage(deps: BuildDeps, args?: BuildCommandArgs, chosen?: vscode.Uri): Promise<BuildResult | undefined> {
-  const interactive = !args;
-  const dockerfile = args?.dockerfile ?? chosen?.fsPath ?? (await pickDockerfile());
+  if (args) return runBuild(deps, args, false);
+  const dockerfile = chosen?.fsPath ?? (await pickDockerfile());
   if (!dockerfile) return undefined;
-  const tag = args ? args.tag : await askTag(dockerfile);
-  if (tag === undefined && interactive) return undefined;
+  const client = await deps.client();
+  const stages = await client.sendRequest<StagesResult>(Requests.stages, { uri: vscode.Uri.file(dockerfile).toString() });
+  const key = `layerwise.build:${dockerfile}`;
+  const choice = await pickBuildChoice(dockerfile, stages, deps.state?.get<BuildChoice>(key));
+  if (!choice) return undefined;
+  await deps.state?.update(key, choice);
+  return runBuild(deps, { dockerfile, ...choice }, true);
+}
+
+/** "Layerwise: Rebuild": the last build again, without prompts (Build Image when there was none). */
+export async function rebuildImage(deps: BuildDeps): Promise<BuildResult | undefined> {
+  return last ? runBuild(deps, last, true) : buildImage(deps);
+}
+
+/**
+ * "Layerwise: Cancel Build": stops the running build; false when none runs. The server is told
+ * by id as well as through the request's token, so a cancel that overtakes the request still counts.
+ */
+export async function cancelBuild(): Promise<boolean> {
+  if (!running) return false;
+  const { cts, id, client } = running;
+  cts.cancel();
+  await client.sendRequest(Requests.cancelBuild, { id } satisfies CancelBuildParams).catch(() => undefined);
+  return true;
+}
+
+async function runBuild(deps: BuildDeps, args: BuildCommandArgs, interactive: boolean): Promise<BuildResult | undefined> {
+  const { dockerfile, tag } = args;
   const uri = vscode.Uri.file(dockerfile);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
-  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args?.context, target: args?.target, buildArgs: args?.buildArgs };
+  const id = `build-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args.context, target: args.target, buildArgs: args.buildArgs, noCache: args.noCache, id };
   const client = await deps.client();
-  deps.output.appendLine(`Building ${dockerfile}${tag ? ` as ${tag}` : ''}`);
+  const what = `${vscode.workspace.asRelativePath(dockerfile)}${args.target ? ` (target ${args.target})` : ''}${tag ? ` as ${tag}` : ''}`;
+  deps.output.appendLine(`Building ${what}`);
+  last = args;
+  if (running) await cancelBuild();
+  const cts = new vscode.CancellationTokenSource();
+  const mine = { cts, id, client };
+  running = mine;
+  void vscode.commands.executeCommand('setContext', 'layerwise.building', true);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Layerwise: building ${tag || path.basename(path.dirname(dockerfile))}`, cancellable: true },
-      (progress, token) => sendBuild(client, params, progress, token),
+      (progress, token) => {
+        token.onCancellationRequested(() => cts.cancel());
+        return requestWithProgress<BuildResult>(client, Requests.build, params, progress, cts.token);
+      },
     );
-    deps.onBuilt(result);
+    deps.onBuilt(result, dockerfile);
     const img = result.image;
     deps.output.appendLine(`Built ${img.ref ?? img.digest}: ${humanSize(img.size)} in ${img.layers.length} layer(s), ${result.durationMs} ms`);
     if (interactive) {
@@ -54,45 +100,36 @@ export async function buildImage(deps: BuildDeps, args?: BuildCommandArgs, chose
     await reportFailure(e, deps.output, interactive);
     if (!interactive) throw e;
     return undefined;
-  }
-}
-
-async function sendBuild(client: LanguageClient, params: BuildParams, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BuildResult> {
-  const workDoneToken = `layerwise-build-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  let last = 0;
-  const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
-    if (value.kind === 'report' || value.kind === 'begin') {
-      const pct = value.percentage ?? last;
-      progress.report({ message: value.message, increment: Math.max(0, pct - last) });
-      last = pct;
-    }
-  });
-  try {
-    return await client.sendRequest<BuildResult>(Requests.build, { ...params, workDoneToken }, token);
   } finally {
-    sub.dispose();
+    if (running === mine) {
+      running = undefined;
+      void vscode.commands.executeCommand('setContext', 'layerwise.building', false);
+    }
+    cts.dispose();
   }
 }
 
 async function reportFailure(e: unknown, output: vscode.OutputChannel, interactive: boolean): Promise<void> {
   const message = e instanceof Error ? e.message : String(e);
-  output.appendLine(`Build failed: ${message}`);
-  if (!interactive) return;
-  if (/cancel/i.test(message)) {
-    void vscode.window.showInformationMessage('Layerwise: build cancelled');
+  if (isCancelled(e)) {
+    output.appendLine('Build cancelled');
+    if (interactive) void vscode.window.showInformationMessage('Layerwise: build cancelled');
     return;
   }
-  const data = e instanceof ResponseError ? (e.data as BuildErrorData | undefined) : undefined;
+  const data = isResponseError(e) ? (e.data as BuildErrorData | undefined) : undefined;
+  output.appendLine(`Build failed${data?.step ? ` at ${data.step}` : ''}: ${message}`);
+  if (!interactive) return;
   const actions = data?.location ? ['Reveal Instruction', 'Show Log'] : ['Show Log'];
-  const choice = await vscode.window.showErrorMessage(`Layerwise: build failed: ${message}`, ...actions);
+  const choice = await vscode.window.showErrorMessage(`Layerwise: build failed${data?.step ? ` at ${data.step}` : ''}: ${message}`, ...actions);
   if (choice === 'Show Log') output.show(true);
   if (choice === 'Reveal Instruction' && data?.location) await revealRange(data.location);
 }
 
-async function pickDockerfile(): Promise<string | undefined> {
+/** The active Dockerfile, else the workspace's only one, else one the user picks. */
+export async function pickDockerfile(): Promise<string | undefined> {
   const active = vscode.window.activeTextEditor?.document;
   if (active?.languageId === 'dockerfile' && active.uri.scheme === 'file') return active.uri.fsPath;
-  const found = await vscode.workspace.findFiles('{**/Dockerfile,**/Containerfile,**/*.Dockerfile,**/*.dockerfile,**/Dockerfile.*}', '**/node_modules/**', 200);
+  const found = await findDockerfiles();
   if (found.length === 0) {
     void vscode.window.showWarningMessage('Layerwise: no Dockerfile in this workspace');
     return undefined;
@@ -105,12 +142,7 @@ async function pickDockerfile(): Promise<string | undefined> {
   return pick?.uri.fsPath;
 }
 
-async function askTag(dockerfile: string): Promise<string | undefined> {
-  const folder = path.basename(path.dirname(dockerfile)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'image';
-  return vscode.window.showInputBox({
-    title: 'Layerwise: Build Image',
-    prompt: 'Tag for the image (empty: untagged)',
-    value: `${folder}:latest`,
-    validateInput: (v) => (v === '' || /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/.test(v) ? undefined : 'Not a valid image reference'),
-  });
+/** Every Dockerfile of the workspace (the names the extension treats as Dockerfiles). */
+export function findDockerfiles(): Thenable<vscode.Uri[]> {
+  return vscode.workspace.findFiles('{**/Dockerfile,**/Containerfile,**/*.Dockerfile,**/*.dockerfile,**/Dockerfile.*,**/Containerfile.*}', '**/node_modules/**', 2000);
 }

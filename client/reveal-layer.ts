@@ -4,14 +4,31 @@ import { Requests, type ImageAnalysis, type RevealLayerArgs } from '../server/pr
 import type { LayersNode } from './layers-model';
 import type { LayersView } from './layers-view';
 
+/** What `layerwise.revealLayer` accepts: the CodeLens's arguments, a layer of the shown image by index, or `{ layer }`. */
+export type RevealLayerArg = RevealLayerArgs | number | { layer?: number; index?: number; image?: string };
+
+export interface RevealLayerDeps {
+  view: LayersView;
+  tree: vscode.TreeView<LayersNode>;
+  client: () => Promise<LanguageClient>;
+  /** Shows another image (in the Layers and Files views). */
+  show: (image: ImageAnalysis) => void;
+  /** The layer now selected (the Files view narrows to it). */
+  selected: (index: number) => void;
+}
+
 /**
  * The layer CodeLens's click: shows the built image in the Layers tree (inspecting it when
- * another image is shown) and selects the layer.
+ * another image is shown) and selects the layer; the Files view follows it even when that
+ * layer was selected already. False when there is no such layer.
  */
-export async function revealLayer(args: RevealLayerArgs, view: LayersView, tree: vscode.TreeView<LayersNode>, client: () => Promise<LanguageClient>): Promise<void> {
-  if (view.current?.digest !== args.image) view.show(await (await client()).sendRequest<ImageAnalysis>(Requests.inspect, { ref: args.image }));
-  const image = view.current!;
-  const layer = image.layers[args.layer];
-  if (!layer) return;
-  await tree.reveal({ kind: 'layer', id: `image/${image.digest}/layer/${layer.index}`, image, layer }, { select: true, focus: true, expand: true });
+export async function revealLayer(arg: RevealLayerArg, deps: RevealLayerDeps): Promise<boolean> {
+  const index = typeof arg === 'number' ? arg : arg?.layer ?? (arg as { index?: number })?.index;
+  const image = typeof arg === 'object' ? arg.image : undefined;
+  if (image && deps.view.current?.digest !== image) deps.show(await (await deps.client()).sendRequest<ImageAnalysis>(Requests.inspect, { ref: image }));
+  const node = index === undefined ? undefined : deps.view.layerNode(index);
+  if (!node || index === undefined) return false;
+  await deps.tree.reveal(node, { select: true, focus: true, expand: true });
+  deps.selected(index);
+  return true;
 }

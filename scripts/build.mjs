@@ -17,7 +17,8 @@ const common = {
   define: { LAYERWISE_VERSION: JSON.stringify(version) },
 };
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The banner runs before the bundle's modules load, so activation time includes loading them.
+  esbuild.build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'var __layerwiseLoadStart = performance.now();' } }),
   esbuild.build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -3,17 +3,30 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { ResponseError, type CancellationToken, type Diagnostic, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildAndAnalyze, parseBuilder, type BuilderChoice } from '../engine/build/delegate/select';
+import { buildAndAnalyze, parseBuilder } from '../engine/build/delegate/select';
 import type { BuildEvent } from '../engine/build/types';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
-import type { BuildErrorData, BuildParams, BuildResult } from './protocol';
+import { REQUEST_CANCELLED, REQUEST_FAILED } from './errors';
+import type { BuildErrorData, BuildParams, BuildResult, ServerSettings } from './protocol';
 import { buildFailureDiagnostic } from './service/diagnostics';
 
 /** Error code for a build that failed on purpose (bad Dockerfile, missing file): not a server bug. */
-export const BUILD_FAILED = 1;
-/** LSP's RequestCancelled. */
-const REQUEST_CANCELLED = -32800;
+export const BUILD_FAILED = REQUEST_FAILED;
+
+// Builds by client id: a cancel for an id whose build has not started yet is kept for it
+// (a cancel and its request can cross), and forgotten after a while.
+const running = new Map<string, AbortController>();
+const cancelledEarly = new Map<string, NodeJS.Timeout>();
+const EARLY_CANCEL_MS = 60_000;
+
+/** Stops the build with this client id, now or when its request arrives. */
+export function cancelBuild(id: string): void {
+  const controller = running.get(id);
+  if (controller) return controller.abort();
+  clearTimeout(cancelledEarly.get(id));
+  cancelledEarly.set(id, setTimeout(() => cancelledEarly.delete(id), EARLY_CANCEL_MS).unref());
+}
 
 /**
  * Runs a build for the client with the configured builder (embedded or a delegate), reporting
@@ -24,7 +37,7 @@ const REQUEST_CANCELLED = -32800;
 export async function runBuild(
   params: BuildParams,
   store: Store,
-  builder: BuilderChoice,
+  settings: Pick<ServerSettings, 'builder' | 'sandbox'>,
   documents: TextDocuments<TextDocument>,
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
@@ -34,10 +47,16 @@ export async function runBuild(
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
   const subscription = token.onCancellationRequested(() => controller.abort());
+  if (params.id) {
+    if (cancelledEarly.delete(params.id)) controller.abort();
+    running.set(params.id, controller);
+  }
   progress.begin('Building image', 0, path.basename(path.dirname(dockerfile)), true);
+  let step: string | undefined;
+  const cachedLayers: string[] = [];
   try {
-    return await buildAndAnalyze({
-      builder: parseBuilder(params.builder ?? builder),
+    const result = await buildAndAnalyze({
+      builder: parseBuilder(params.builder ?? settings.builder),
       context: params.context ?? path.dirname(dockerfile),
       dockerfile,
       dockerfileText: params.useOpenDocument ? documents.get(params.uri)?.getText() : undefined,
@@ -45,27 +64,34 @@ export async function runBuild(
       target: params.target,
       buildArgs: params.buildArgs,
       store,
+      noCache: params.noCache,
+      sandbox: settings.sandbox,
       signal: controller.signal,
       onEvent: (e) => {
         onEvent?.(e);
         if (e.type === 'step') {
-          progress.report(Math.round(((e.step - 1) / e.steps) * 100), `[${e.step}/${e.steps}] ${e.instruction}`);
-          log(`[${e.step}/${e.steps}] ${e.instruction}`);
+          step = `[${e.step}/${e.steps}] ${e.instruction}`;
+          progress.report(Math.round(((e.step - 1) / e.steps) * 100), step);
+          log(step);
         } else if (e.type === 'layer') log(`      layer ${e.digest} ${e.size} bytes, ${e.files} file(s)`);
-        else if (e.type === 'cached') log(`      CACHED ${e.digest}`);
-        else if (e.type === 'log') log(`      ${e.message}`);
+        else if (e.type === 'cached') {
+          cachedLayers.push(e.digest);
+          log(`      CACHED ${e.digest}`);
+        } else if (e.type === 'log') log(`      ${e.message}`);
         else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },
     });
+    return { image: result.image, durationMs: result.durationMs, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
   } catch (e) {
     if (e instanceof EngineError) {
       log(`build failed: ${e.message}`);
       if (e.code === 'CANCELLED') throw new ResponseError(REQUEST_CANCELLED, 'build cancelled');
-      const data: BuildErrorData = { code: e.code, location: e.location };
+      const data: BuildErrorData = { code: e.code, location: e.location, step };
       throw new ResponseError<BuildErrorData>(BUILD_FAILED, e.message, data);
     }
     throw e;
   } finally {
+    if (params.id) running.delete(params.id);
     subscription.dispose();
     progress.done();
   }

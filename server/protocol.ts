@@ -2,13 +2,14 @@
  * The custom LSP requests between the Layerwise client and server. Defined once here; the
  * client imports these types (client -> server is the allowed direction).
  */
+import type { ImageDiff } from '../engine/analyze/diff';
 import type { BuildResult, ImageAnalysis } from '../engine/analyze/model';
 import type { ImageSharing, StoreSharing } from '../engine/analyze/sharing';
 import type { BuilderChoice } from '../engine/build/types';
 import type { ContainerChange, ContainerRun } from '../engine/container/model';
 import type { BaseOverride, Severity } from '../engine/lint/types';
 
-export type { BuildResult, BuilderChoice, ContainerChange, ContainerRun, ImageAnalysis, ImageSharing, StoreSharing };
+export type { BuildResult, BuilderChoice, ContainerChange, ContainerRun, ImageAnalysis, ImageDiff, ImageSharing, StoreSharing };
 
 export interface BuildParams {
   /** The Dockerfile, as a file: URI. */
@@ -20,14 +21,31 @@ export interface BuildParams {
   buildArgs?: Record<string, string>;
   /** Build the editor's text instead of the file on disk. */
   useOpenDocument?: boolean;
+  /** Do not reuse cached steps. */
+  noCache?: boolean;
   /** Overrides the `layerwise.builder` setting for this build. */
   builder?: BuilderChoice;
+  /** Chosen by the client, for `layerwise/cancelBuild`. */
+  id?: string;
+}
+
+/** `layerwise/cancelBuild`: stops a build (also one whose request has not arrived yet). */
+export interface CancelBuildParams {
+  id: string;
 }
 
 export interface InspectParams {
-  /** An image reference or digest in the store. */
+  /**
+   * The image as a user names it: a reference or digest in the store, an archive file
+   * (docker-archive, oci-archive), an OCI layout folder, or `docker-archive:FILE:REF` forms.
+   */
   ref: string;
+  /** A Dockerfile to match the image's history against. */
+  dockerfile?: string;
 }
+
+/** RUN sandbox choice of the embedded builder; `off` makes RUN steps fail with a clear error. */
+export type SandboxSetting = 'auto' | 'bubblewrap' | 'chroot' | 'off';
 
 /** Settings the client sends at start and on change (the `layerwise` section). */
 export interface ServerSettings {
@@ -36,6 +54,8 @@ export interface ServerSettings {
   layerCountThreshold: number;
   /** Who builds: auto, embedded, docker or buildah (docs/builders.md). */
   builder: BuilderChoice;
+  /** How the embedded builder sandboxes RUN steps. */
+  sandbox: SandboxSetting;
   /** Rule ID or name -> severity, or 'off'. */
   severities: Record<string, Severity | 'off'>;
   /** Rule IDs or names never reported. */
@@ -46,10 +66,21 @@ export interface ServerSettings {
   baseImages: Record<string, BaseOverride>;
 }
 
+/** What the server uses until the client says otherwise. */
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = { store: '', layerCountThreshold: 20, builder: 'auto', sandbox: 'auto', severities: {}, ignored: [], shellcheckPath: '', baseImages: {} };
+
 export const Requests = {
   build: 'layerwise/build',
   inspect: 'layerwise/inspect',
   images: 'layerwise/images',
+  pull: 'layerwise/pull',
+  push: 'layerwise/push',
+  export: 'layerwise/export',
+  compare: 'layerwise/compare',
+  stages: 'layerwise/stages',
+  cancelBuild: 'layerwise/cancelBuild',
+  lintFiles: 'layerwise/lintFiles',
+  fileContent: 'layerwise/fileContent',
   run: 'layerwise/run',
   stopRun: 'layerwise/stopRun',
 } as const;
@@ -61,7 +92,7 @@ export const Notifications = {
 
 /** `layerwise/images`: the store's images with the bytes they share, and the store's totals. */
 export interface ImagesResult {
-  images: ImageSharing[];
+  images: ImageSummary[];
   store: StoreSharing;
 }
 
@@ -107,7 +138,104 @@ export interface RunErrorData {
 export interface BuildErrorData {
   code: string;
   location?: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+  /** The step that failed, as the log names it (`[2/3] RUN make`). */
+  step?: string;
 }
+
+/**
+ * One image of the store, as the Images view lists it: the bytes it shares with other images,
+ * and its efficiency and waste once it has been analysed (built, inspected).
+ */
+export interface ImageSummary extends ImageSharing {
+  /** As Docker prints it (`hello:latest`). */
+  name: string;
+  efficiency?: number;
+  wastedBytes?: number;
+}
+
+export interface PullParams {
+  ref: string;
+  platform?: string;
+}
+
+export interface PullResult {
+  ref: string;
+  digest: string;
+  size: number;
+  downloaded: number;
+  layers: number;
+  durationMs: number;
+}
+
+export interface PushParams {
+  /** A store image. */
+  image: string;
+  /** Where to push; default the image's own name. */
+  destination?: string;
+}
+
+export interface PushResult {
+  /** `REF@DIGEST` as pushed. */
+  ref: string;
+  uploaded: number;
+  durationMs: number;
+}
+
+/** docker-archive and oci-archive are one tar (it is both); oci-layout is a folder. */
+export type ExportFormat = 'docker-archive' | 'oci-archive' | 'oci-layout';
+
+export interface ExportParams {
+  image: string;
+  format: ExportFormat;
+  /** The tar file or folder to write (absolute). */
+  destination: string;
+}
+
+export interface CompareParams {
+  a: string;
+  b: string;
+}
+
+export interface CompareResult {
+  diff: ImageDiff;
+  /** The comparison as `layerwise diff` prints it. */
+  text: string;
+}
+
+export interface StagesParams {
+  uri: string;
+}
+
+/** What the Build Image pickers offer: stage names (in order) and the ARGs a build may set. */
+export interface StagesResult {
+  stages: { name?: string; index: number; from: string }[];
+  args: { name: string; default?: string }[];
+}
+
+export interface LintFilesParams {
+  /** Dockerfiles as file: URIs; diagnostics are published for each. */
+  uris: string[];
+}
+
+export interface LintFilesResult {
+  files: number;
+  findings: number;
+  errors: number;
+}
+
+export interface FileContentParams {
+  /** The analysed image's manifest digest (the server remembers where it read it). */
+  image: string;
+  layer: number;
+  path: string;
+}
+
+/** A file's content as one layer stores it; anything not shown as text says why. */
+export type FileContent =
+  | { kind: 'text'; text: string; size: number }
+  | { kind: 'binary' | 'too-large'; size: number }
+  | { kind: 'not-a-file'; type: string; linkTarget?: string }
+  | { kind: 'missing' };
 
 /** The client command a layer CodeLens runs: reveal that layer of that image in the Layers tree. */
 export const REVEAL_LAYER_COMMAND = 'layerwise.revealLayer';

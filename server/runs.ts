@@ -1,10 +1,9 @@
 import { ResponseError } from 'vscode-languageserver';
-import { storeSharing } from '../engine/analyze/sharing';
 import { StartError } from '../engine/container/preflight';
 import { runContainer } from '../engine/container/run-container';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
-import type { ImagesResult, RunErrorData, RunOutputParams, RunParams, RunResult } from './protocol';
+import type { RunErrorData, RunOutputParams, RunParams, RunResult } from './protocol';
 
 /** Error code for a run that failed on purpose (cannot start, unknown image): not a server bug. */
 export const RUN_FAILED = 2;
@@ -54,9 +53,4 @@ export class Runs {
   stopAll(): void {
     for (const c of this.running.values()) c.abort();
   }
-}
-
-/** `layerwise/images`. */
-export function listImages(store: Store): Promise<ImagesResult> {
-  return storeSharing(store);
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import { URI } from 'vscode-uri';
 import {
   CodeActionKind,
@@ -12,15 +13,20 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { analyzeImage } from '../engine/analyze/analyze-image';
 import { familiarReference, parseReference } from '../engine/image/reference';
 import { defaultStoreDir, Store } from '../engine/image/store';
 import { baseSummaries } from './base-summary';
 import { BuildRecords } from './build-records';
-import { buildProblem, runBuild, textToBuild } from './builds';
+import { buildProblem, cancelBuild, runBuild, textToBuild } from './builds';
 import { contextLister } from './context-entries';
-import { Notifications, Requests, type BuildParams, type InspectParams, type RunParams, type ServerSettings, type StopRunParams } from './protocol';
-import { listImages, Runs } from './runs';
+import { withAbort } from './errors';
+import { ImageService } from './images';
+import {
+  Notifications, Requests,
+  type BuildParams, type CancelBuildParams, type CompareParams, type ExportParams, type FileContentParams, type InspectParams, type LintFilesParams,
+  type PullParams, type PushParams, type RunParams, type ServerSettings, type StagesParams, type StopRunParams,
+} from './protocol';
+import { Runs } from './runs';
 import { readSettings } from './settings';
 import { codeActions } from './service/code-actions';
 import { completionAt } from './service/completion';
@@ -29,6 +35,7 @@ import { documentSymbols } from './service/document-symbols';
 import { foldingRanges } from './service/folding';
 import { formatDocument } from './service/formatting';
 import { layerLenses } from './service/layer-lens';
+import { stagesOf } from './service/stages';
 import { definitionAt, hoverAt } from './service/navigation';
 import { highlightsAt, prepareRenameAt, referencesAt, renameAt } from './service/references';
 import { SEMANTIC_LEGEND, semanticTokens } from './service/semantic-tokens';
@@ -56,9 +63,13 @@ const validator = new Validator(connection, documents, () => ({
     baseOverrides: settings.baseImages,
   },
 }));
+const images = new ImageService(openStore);
 
 function applySettings(next: ServerSettings): void {
-  if (next.store !== settings.store) store = undefined;
+  if (next.store !== settings.store) {
+    store = undefined;
+    images.reset();
+  }
   settings = next;
   openStore().then((s) => (lintStore = s), (e) => connection.console.error(`layerwise: cannot open the image store: ${e.message}`));
 }
@@ -233,8 +244,9 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
   const text = await textToBuild(params, documents);
   const collector = records.collect(URI.parse(params.uri).fsPath, params.buildArgs);
   try {
-    const result = await runBuild(params, await openStore(), settings.builder, documents, token, progress, (line) => connection.console.log(line), collector.onEvent);
+    const result = await runBuild(params, await openStore(), settings, documents, token, progress, (line) => connection.console.log(line), collector.onEvent);
     collector.finish(result);
+    images.remember(result.image);
     validator.setBuildProblem(params.uri, undefined);
     return result;
   } catch (e) {
@@ -259,12 +271,30 @@ function refreshCodeLenses(): void {
   setTimeout(send, 1500).unref();
 }
 
-connection.onRequest(Requests.inspect, async (params: InspectParams) => analyzeImage(await openStore(), params.ref));
+connection.onRequest(Requests.cancelBuild, (params: CancelBuildParams) => cancelBuild(params.id));
+connection.onRequest(Requests.inspect, (params: InspectParams, token) => withAbort(token, (signal) => images.inspect(params, signal)));
+// Sent with or without params: the handler takes none (without params the token would come first).
+connection.onRequest(Requests.images, () => images.images());
+connection.onRequest(Requests.pull, (params: PullParams & WorkDoneProgressParams, token) =>
+  withAbort(token, (signal) => images.pull(params, connection.window.attachWorkDoneProgress(params.workDoneToken), signal)));
+connection.onRequest(Requests.push, (params: PushParams & WorkDoneProgressParams, token) =>
+  withAbort(token, (signal) => images.push(params, connection.window.attachWorkDoneProgress(params.workDoneToken), signal)));
+connection.onRequest(Requests.export, (params: ExportParams, token) => withAbort(token, () => images.export(params)));
+connection.onRequest(Requests.compare, (params: CompareParams, token) => withAbort(token, (signal) => images.compare(params.a, params.b, signal)));
+connection.onRequest(Requests.fileContent, (params: FileContentParams, token) => withAbort(token, () => images.fileContent(params)));
+connection.onRequest(Requests.stages, (params: StagesParams) => {
+  const open = documents.get(params.uri);
+  return open ? stagesOf(open.getText()) : readText(params.uri).then(stagesOf);
+});
+connection.onRequest(Requests.lintFiles, (params: LintFilesParams) => validator.lintFiles(params.uris));
+
+function readText(uri: string): Promise<string> {
+  return fs.readFile(URI.parse(uri).fsPath, 'utf8');
+}
 
 const runs = new Runs((params) => void connection.sendNotification(Notifications.runOutput, params));
 connection.onRequest(Requests.run, async (params: RunParams) => runs.run(params, await openStore()));
 connection.onRequest(Requests.stopRun, (params: StopRunParams) => runs.stop(params.id));
-connection.onRequest(Requests.images, async () => listImages(await openStore()));
 connection.onShutdown(() => runs.stopAll());
 
 process.on('uncaughtException', (e) => connection.console.error(`layerwise: uncaught ${e.stack ?? e}`));

@@ -1,27 +1,29 @@
 import type { BaseOverride, Severity } from '../engine/lint/types';
-import type { ServerSettings } from './protocol';
+import { DEFAULT_SERVER_SETTINGS, type SandboxSetting, type ServerSettings } from './protocol';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'style', 'off']);
-const DEFAULTS: ServerSettings = { store: '', layerCountThreshold: 20, builder: 'auto', severities: {}, ignored: [], shellcheckPath: '', baseImages: {} };
+const SANDBOXES: readonly string[] = ['auto', 'bubblewrap', 'chroot', 'off'] satisfies SandboxSetting[];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Settings from the client: the flat form sent at start (ServerSettings) or the `layerwise`
- * configuration section (`lint.severities`, ...). A missing or malformed value keeps what was
+ * configuration section (`lint.severities`, `build.sandbox`, ...). A missing or malformed value keeps what was
  * set before, so a typo in settings.json never turns linting off.
  */
-export function readSettings(raw: unknown, previous: ServerSettings = DEFAULTS): ServerSettings {
+export function readSettings(raw: unknown, previous: ServerSettings = DEFAULT_SERVER_SETTINGS): ServerSettings {
   if (!isObject(raw)) return previous;
   const lint = isObject(raw.lint) ? raw.lint : {};
   const pick = (key: string): unknown => (lint[key] !== undefined ? lint[key] : raw[key]);
   const threshold = pick('layerCountThreshold');
   const shellcheck = pick('shellcheckPath');
+  const sandbox = isObject(raw.build) && raw.build.sandbox !== undefined ? raw.build.sandbox : raw.sandbox;
   return {
     store: typeof raw.store === 'string' ? raw.store : previous.store,
     layerCountThreshold: typeof threshold === 'number' && threshold >= 1 ? threshold : previous.layerCountThreshold,
     // Any name passes: a build with one it does not know is refused, naming the builders there are.
     builder: typeof raw.builder === 'string' ? (raw.builder as ServerSettings['builder']) : previous.builder,
+    sandbox: typeof sandbox === 'string' && SANDBOXES.includes(sandbox) ? (sandbox as SandboxSetting) : previous.sandbox,
     severities: severities(pick('severities')) ?? previous.severities,
     ignored: Array.isArray(pick('ignored')) ? (pick('ignored') as unknown[]).filter((x): x is string => typeof x === 'string') : previous.ignored,
     shellcheckPath: typeof shellcheck === 'string' ? shellcheck : previous.shellcheckPath,

@@ -6,6 +6,7 @@ import { ContextIndex } from '../engine/context/context-index';
 import { lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
 import type { Finding, LintOptions } from '../engine/lint/types';
+import type { LintFilesResult } from './protocol';
 import { toDiagnostic } from './service/diagnostics';
 import { parsed } from './service/document';
 
@@ -96,6 +97,34 @@ export class Validator {
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);
     }
+  }
+
+  /**
+   * Lints Dockerfiles whether open or not (open ones from the editor's text) and publishes
+   * their diagnostics; a file that cannot be read is counted as an error and logged.
+   */
+  async lintFiles(uris: string[]): Promise<LintFilesResult> {
+    const result: LintFilesResult = { files: 0, findings: 0, errors: 0 };
+    const { store, options } = this.settings();
+    for (const uri of uris) {
+      const file = URI.parse(uri).fsPath;
+      try {
+        const open = this.documents.get(uri);
+        const findings = await lintFile(file, { text: open?.getText(), contextIndex: await this.context(path.dirname(file)), store, options });
+        result.files++;
+        result.findings += findings.length;
+        result.errors += findings.filter((f) => f.severity === 'error').length;
+        const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+        const built = this.buildProblems.get(uri);
+        if (open && built && built.text === open.getText()) diagnostics.push(built.diagnostic);
+        if (open) this.published.set(uri, diagnostics);
+        await this.connection.sendDiagnostics({ uri, version: open?.version, diagnostics });
+      } catch (e) {
+        result.errors++;
+        this.connection.console.error(`layerwise: linting ${file} failed: ${(e as Error).message}`);
+      }
+    }
+    return result;
   }
 
   /** The build context index of a folder, shared with linting until files change. */

@@ -252,4 +252,6 @@ export interface EfficiencyFigures {
 export interface BuildResult {
   image: ImageAnalysis;
   durationMs: number;
+  /** Digests of the layers this build took from the step cache instead of making them. */
+  cachedLayers?: Digest[];
 }

@@ -78,6 +78,8 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
   const release = await acquireLease(options.store);
   try {
     const final = await run.stages();
+    // A cancel that came while the last layer was written still leaves nothing tagged.
+    checkAborted(options.signal);
     const manifest = await writeImage(options.store, final, final.config.history.at(-1)?.created ?? ctx.created);
     await writeProvenance(options.store, manifest.digest, { dockerfile, context: contextDir, steps: final.steps });
     const ref = options.tag ? await options.store.tag(options.tag, manifest) : undefined;
@@ -184,7 +186,7 @@ class BuildRun {
           const c = state.config.config;
           const key = cacheKey(state.cacheKey, 'RUN', ins.original, JSON.stringify([c.Env, c.User, c.WorkingDir, c.Shell, state.vars.declaredArgs(), ins.heredocs.map((h) => h.content)]), await this.bindMountsDigest(ins, state));
           return await this.layerStep(ins, state, key, async () => {
-            this.sandbox ??= selectSandbox();
+            this.sandbox ??= selectSandbox(this.options.sandbox);
             const outcome = await runStep(ins, state, ctx, this.options.store, this.sandbox, this.runResources(state), (message) => this.emit({ type: 'log', message }));
             return { entries: outcome.entries, history: `${outcome.history} # buildkit`, inRootfs: true };
           });

@@ -1,3 +1,4 @@
+import type { SandboxChoice } from './run/select-sandbox';
 import type { Range } from '../dockerfile/types';
 import type { Store } from '../image/store';
 
@@ -22,6 +23,8 @@ export interface BuildOptions {
   sshSocket?: string;
   /** Do not reuse cached steps (results are still cached for next time). */
   noCache?: boolean;
+  /** The RUN sandbox; default $LAYERWISE_SANDBOX, else auto. */
+  sandbox?: SandboxChoice;
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
 }

@@ -1,7 +1,9 @@
 // Recipe A: end to end as a user would do it. Installs the packaged extension (layerwise-*.vsix at
 // the project root, from `npm run package`) into a fresh code-server, opens a copy of
 // examples/hello in headless Chromium, and checks the Problems panel, the "Layerwise: Build Image"
-// command and the Layers view. Saves test-results/e2e-layers.png.
+// command with its progress and build log, the Layers view, and opening a file from a layer.
+// Saves test-results/e2e-squiggle.png, e2e-build-log.png, e2e-layers.png, e2e-layer-file.png
+// (and e2e-progress.png when the progress notification is caught before the build ends).
 // Skips, saying why, when code-server/chromium are not installed or there is no VSIX.
 //   node --test out/test/vscode/e2e.test.js
 // Env: LAYERWISE_VSIX (another VSIX), LAYERWISE_VSCODE_VERBOSE=1, LAYERWISE_KEEP_TMP=1.
@@ -31,6 +33,10 @@ test('e2e: the packaged extension lints, builds and shows layers in a real VS Co
     const problem = p.locator('.markers-panel .monaco-list-row').filter({ hasText: /LW2001|execute/i }).first();
     await problem.waitFor({ timeout: 45_000 });
     step(`Problems: ${oneLine(await problem.innerText())}`);
+    // The squiggle under while.sh in the editor.
+    await p.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-squiggle.png') });
+    step('squiggle shown; screenshot e2e-squiggle.png');
 
     // Build from the palette, accepting the prefilled tag if asked.
     await p.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -40,11 +46,22 @@ test('e2e: the packaged extension lints, builds and shows layers in a real VS Co
 
     // The build ends with a notification (and the extension revealing its view): wait for it,
     // so that a click on the activity bar does not race the extension's own reveal.
+    const progress = watchProgress(p);
     step(`build: ${await waitForBuild(p, 20_000)}`);
+    step(`progress notification: ${await progress}`);
+
+    // The build log, step by step, in the "Layerwise" output channel.
+    await runPalette(p, 'Layerwise: Show Log');
+    const log = p.locator('.part.panel .monaco-editor .view-lines', { hasText: COPY_TEXT }).first();
+    await log.waitFor({ timeout: 15_000 });
+    step(`Output "Layerwise": ${oneLine(await log.innerText()).slice(0, 160)}`);
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-build-log.png') });
 
     // The Layers view: image node -> layer "COPY hello.txt while.sh /" -> file while.sh.
     await openLayerwiseView(p, step);
-    const sidebarRows = p.locator('.part.sidebar .monaco-list-row');
+    // Rows of the Layers view only (the Images and Files views share the side bar).
+    const layersPane = p.locator('.part.sidebar .pane').filter({ has: p.locator('.pane-header', { hasText: /^\s*Layers/ }) });
+    const sidebarRows = layersPane.locator('.monaco-list-row');
     const copyRow = sidebarRows.filter({ hasText: COPY_TEXT }).first();
     await waitForRow(p, copyRow, sidebarRows, 60_000);
     step(`Layers: ${oneLine(await copyRow.innerText())}`);
@@ -54,6 +71,13 @@ test('e2e: the packaged extension lints, builds and shows layers in a real VS Co
     const fileRow = sidebarRows.filter({ hasText: 'while.sh' }).filter({ hasNotText: 'COPY' }).first();
     await fileRow.waitFor({ timeout: 15_000 });
     step(`Layers: file row ${oneLine(await fileRow.innerText())}`);
+
+    // Open the file from the layer: a read-only layerwise: document with while.sh's text.
+    await fileRow.click();
+    await p.locator('.tabs-container .tab.active', { hasText: 'while.sh' }).waitFor({ timeout: 15_000 });
+    await p.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'hello world,sanchuang' }).first().waitFor({ timeout: 15_000 });
+    step('while.sh opened from the COPY layer');
+    await p.screenshot({ path: path.join(resultsDir, 'e2e-layer-file.png') });
 
     // Screenshot with the tree and the Problems panel (bring the panel back if it was hidden).
     if (!(await problem.isVisible())) await runPalette(p, 'View: Focus Problems');
@@ -65,6 +89,21 @@ test('e2e: the packaged extension lints, builds and shows layers in a real VS Co
     step(`screenshot ${shot}`);
   });
 });
+
+/** Watches for the build's progress notification for a few seconds; says what it saw (a fast build may end first). */
+async function watchProgress(page: Page): Promise<string> {
+  const toast = page.locator('.notification-toast', { hasText: /building/i }).first();
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    if (await toast.isVisible().catch(() => false)) {
+      const text = oneLine(await toast.innerText().catch(() => ''));
+      await page.screenshot({ path: path.join(resultsDir, 'e2e-progress.png') }).catch(() => undefined);
+      return `"${text}" (screenshot e2e-progress.png)`;
+    }
+    await sleep(50);
+  }
+  return 'none seen (the build ended first)';
+}
 
 /** Waits for the end of an interactive build: an info or error notification, or our view shown. */
 async function waitForBuild(page: Page, timeout: number): Promise<string> {

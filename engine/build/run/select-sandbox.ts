@@ -4,13 +4,15 @@ import { chrootSandbox } from './chroot-sandbox';
 import { findHostBinary } from './host-binaries';
 import type { Sandbox } from './sandbox';
 
-export type SandboxChoice = 'auto' | 'chroot' | 'bubblewrap';
+export type SandboxChoice = 'auto' | 'chroot' | 'bubblewrap' | 'off';
 
 /**
  * The sandbox RUN uses: as root, namespaces + chroot (exact ownership); otherwise bubblewrap.
- * Throws a message that says what to install when neither can work here.
+ * Throws a message that says what to install when neither can work here, or that RUN is
+ * turned off (`off`: builds of Dockerfiles without RUN still work).
  */
 export function selectSandbox(choice: SandboxChoice = (process.env.LAYERWISE_SANDBOX as SandboxChoice) || 'auto'): Sandbox {
+  if (choice === 'off') throw new EngineError('UNSUPPORTED', 'RUN is turned off (sandbox "off"): choose auto, bubblewrap or chroot to run RUN steps');
   const root = process.getuid?.() === 0;
   const hasUnshare = findHostBinary('unshare') !== undefined;
   const hasBwrap = findHostBinary('bwrap') !== undefined;
@@ -20,6 +22,7 @@ export function selectSandbox(choice: SandboxChoice = (process.env.LAYERWISE_SAN
     return chrootSandbox;
   }
   if (hasBwrap) return bwrapSandbox;
+  if (choice === 'bubblewrap') throw new EngineError('UNSUPPORTED', 'the bubblewrap sandbox needs bwrap (apt-get install bubblewrap)');
   throw new EngineError(
     'UNSUPPORTED',
     'RUN needs a sandbox and none is available: install bubblewrap (apt-get install bubblewrap), run as root (namespaces + chroot), or build with a delegate builder (docker, buildah)',

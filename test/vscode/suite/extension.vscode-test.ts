@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as VSCode from 'vscode';
 import type { BuildResult, RunResult } from '../../../server/protocol';
+import { waitFor } from './wait';
 
 // Only an extension host running mocha may load this file. Anywhere else (e.g. a bare `node --test`
 // that walks every .js under a test folder) it defines nothing instead of failing on `vscode`.
@@ -218,15 +219,4 @@ function codeOf(d: VSCode.Diagnostic): string | number | undefined {
 
 function fmt(r: VSCode.Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
-}
-
-/** Polls `probe` every 100 ms until it returns something other than undefined. */
-async function waitFor<T>(what: string, timeout: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
