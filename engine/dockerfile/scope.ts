@@ -429,6 +429,8 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
   const applyInstruction = (ins: Instruction, scope: Scope, imageEnv: Map<string, Variable>, onbuild: Instruction[] | undefined): void => {
     if (ins.keyword === 'ENV') {
       const expanded = expandInstruction(ins, scope.vars, { escapeChar });
+      // Only the file's own ENVs (not ONBUILD triggers replayed in another stage) are kept for readers.
+      if (onbuild) expansions.set(ins, expanded);
       for (const p of expanded.parts) if (p.error) problems.push({ message: p.error, range: p.range });
       ins.keyValues.forEach((kv, i) => {
         const key = expanded.parts.find((p) => p.role === 'key' && p.index === i)?.value ?? kv.key.value;
@@ -516,6 +518,9 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
     at: (ins) => scopes.get(ins),
     expanded: (ins) => {
       let done = expansions.get(ins);
+      const spec = expansionSpec(ins.keyword);
+      // Most lines of a long file (RUN in shell form, COMMENT-like instructions) expand nothing.
+      if (!done && spec.args === 'none' && spec.flags.length === 0 && !spec.heredocs && spec.keyValues === 'none') return scopes.has(ins) ? { instruction: ins, parts: [] } : undefined;
       const at = done ? undefined : scopes.get(ins);
       if (!done && at) {
         done = expandInstruction(ins, at.vars, { escapeChar });
