@@ -531,6 +531,14 @@ export function dockerfileScope(df: Dockerfile, options: ScopeOptions = {}): Doc
   };
 }
 
+/**
+ * No variable, quote or escape character anywhere in the instruction (and no heredoc): expanding
+ * it changes nothing and cannot fail, so a long file's plain lines skip the shell lexer.
+ */
+export function isPlainInstruction(ins: Instruction): boolean {
+  return ins.heredocs.length === 0 && !/[$"'\\`]/.test(ins.original);
+}
+
 /** Expands an instruction in the scope the file gives it (FROM: the global scope). */
 export function expandAt(scope: DockerfileScope, ins: Instruction, options: ExpandOptions = {}): ExpandedInstruction | undefined {
   const at = scope.at(ins);
@@ -550,6 +558,7 @@ function expandReporting(raw: string, env: EnvGetter, escapeChar: EscapeChar, ra
 function reportExpansionErrors(ins: Instruction, scope: InstructionScope, escapeChar: EscapeChar, problems: ParseProblem[], memo: Map<Instruction, ExpandedInstruction>): void {
   const spec = expansionSpec(ins.keyword);
   if (spec.args === 'none' && spec.flags.length === 0 && !spec.heredocs) return;
+  if (isPlainInstruction(ins)) return;
   const expanded = expandInstruction(ins, scope.vars, { escapeChar });
   memo.set(ins, expanded);
   for (const p of expanded.parts) {

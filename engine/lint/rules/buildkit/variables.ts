@@ -21,6 +21,8 @@ export const undefinedVar = buildkitRule({
     const scope = defaultScope(dockerfile);
     for (const stage of dockerfile.stages) {
       for (const ins of stage.instructions) {
+        // A line without `$` refers to no variable.
+        if (!ins.original.includes('$') && ins.heredocs.length === 0) continue;
         const at = scope.at(ins);
         const expanded = scope.expanded(ins);
         if (!at || !expanded) continue;
