@@ -1,4 +1,4 @@
-import { hostBinary } from './host-binaries';
+import { findHostBinary, hostBinary } from './host-binaries';
 import type { RunSpec, Sandbox } from './sandbox';
 import { spawnSandboxed } from './spawn-sandboxed';
 
@@ -37,6 +37,9 @@ export const chrootSandbox: Sandbox = {
     // After the env assignments, env(1) runs unshare(1) again to enter the root and drop privileges.
     const tail = [hostBinary('unshare'), `--root=${spec.rootfs}`, `--wd=${spec.cwd}`, '--setgid', String(spec.gid), '--setuid', String(spec.uid), '--', ...spec.argv];
     const args = [...ns, 'sh', '-c', SCRIPT, 'layerwise-run', spec.rootfs, spec.hostsFile, spec.resolvConfFile, spec.cwd, String(spec.uid), String(spec.gid), String(spec.env.length), String(spec.mounts.length), ...spec.mounts.flatMap((m) => [m.kind, m.source ?? '-', m.target, m.readonly ? 'ro' : 'rw']), ...spec.env, ...tail];
-    return spawnSandboxed('unshare', args, spec);
+    // setpriv's parent-death signal kills unshare if this process dies (kill -9 included), and
+    // unshare's --kill-child then takes the whole PID namespace: nothing outlives its build.
+    const setpriv = findHostBinary('setpriv');
+    return setpriv ? spawnSandboxed(setpriv, ['--pdeathsig', 'KILL', '--', hostBinary('unshare'), ...args], spec) : spawnSandboxed('unshare', args, spec);
   },
 };
