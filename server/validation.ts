@@ -3,7 +3,7 @@ import { URI } from 'vscode-uri';
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ContextIndex } from '../engine/context/context-index';
-import { lintFile } from '../engine/lint/lint-file';
+import { LintFileCache, lintFile } from '../engine/lint/lint-file';
 import type { Store } from '../engine/image/store';
 import type { Finding, LintOptions } from '../engine/lint/types';
 import type { LintFilesResult } from './protocol';
@@ -31,6 +31,8 @@ export class Validator {
   ) {}
 
   private readonly published = new Map<string, Diagnostic[]>();
+  /** .hadolint.yaml and .dockerignore, read once until files change (linting runs per keystroke). */
+  private readFiles = new LintFileCache();
 
   /** The diagnostics last published for a document (what "fix all" works on). */
   diagnostics(uri: string): Diagnostic[] {
@@ -46,6 +48,7 @@ export class Validator {
   /** Forgets cached build contexts (files changed on disk). */
   invalidateContexts(): void {
     this.contexts.clear();
+    this.readFiles = new LintFileCache();
   }
 
   /** Re-lints every open document (settings changed, files changed). */
@@ -92,7 +95,7 @@ export class Validator {
       };
       // The rules' findings go out at once; ShellCheck's follow when its process answers.
       let early: Finding[] | undefined;
-      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options, onRuleFindings: (f) => publish((early = f)) });
+      const findings = await lintFile(file ?? '/Dockerfile', { dockerfile: parsed(doc.getText()).dockerfile, contextIndex, store, options, onRuleFindings: (f) => publish((early = f)), cache: this.readFiles });
       if (!early || !sameFindings(early, findings)) publish(findings);
     } catch (e) {
       this.connection.console.error(`layerwise: linting ${uri} failed: ${(e as Error).stack ?? e}`);

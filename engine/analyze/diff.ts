@@ -1,14 +1,7 @@
-import type { EntryType } from '../layer/entry';
-import type { FileNode, ImageAnalysis, LayerAnalysis } from './model';
+import type { FileAttributes, FileNode, ImageAnalysis, LayerAnalysis } from './model';
 
 /** A path's state in one image, for the comparison. */
-export interface FileState {
-  type: EntryType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkTarget?: string;
+export interface FileState extends FileAttributes {
   digest?: string;
   mtime?: number;
   /** The layer (of that image) that wrote it. */

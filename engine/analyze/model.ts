@@ -15,16 +15,20 @@ export interface SourceLocation {
   range: Range;
 }
 
-/** One path a layer changed. `size` is the bytes this layer stores for it (0 for deletions). */
-export interface FileChange {
-  path: string;
-  kind: ChangeKind;
+/** What a tar header says of a path: the attributes every view of a file shares. */
+export interface FileAttributes {
   type: EntryType;
   size: number;
   mode: number;
   uid: number;
   gid: number;
   linkTarget?: string;
+}
+
+/** One path a layer changed. `size` is the bytes this layer stores for it (0 for deletions). */
+export interface FileChange extends FileAttributes {
+  path: string;
+  kind: ChangeKind;
   /** Seconds since the epoch, as the tar header says (absent on deletions). */
   mtime?: number;
   /** `sha256:` of the file's bytes, when the analysis hashed content (files only). */
@@ -98,16 +102,11 @@ export interface PathEvent {
 }
 
 /** A node of the merged filesystem, as a container would see it. */
-export interface FileNode {
+export interface FileNode extends FileAttributes {
   name: string;
   path: string;
-  type: EntryType;
   /** Files: their size; directories: the sum of everything visible below. */
   size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkTarget?: string;
   /** The layer whose copy is visible. */
   layer: number;
   /** Every layer that wrote this path, oldest first (earlier copies are hidden bytes). */

@@ -7,10 +7,11 @@ import { layerCountRule } from './rules/layer-count';
 import { crlfRule, interpreterRule, shebangRule } from './rules/script-interpreter';
 import { equivalentGroup, foldEquivalents } from './equivalents';
 import { suppressionFilter } from './suppression';
+import { SYNTAX_RULE_ID as SYNTAX_RULE } from './syntax-rule';
 import { DEFAULT_LINT_OPTIONS, type BaseImageFacts, type Finding, type LintOptions, type Rule } from './types';
 
-/** Parse errors: what `docker build` rejects before building. */
-export const SYNTAX_RULE = 'LW0001';
+/** Parse errors: what `docker build` rejects before building (one constant, in syntax-rule.ts). */
+export { SYNTAX_RULE };
 
 /** Every rule, in the order their findings are listed. */
 export const RULES: readonly Rule[] = [layerCountRule, executeBitRule, interpreterRule, crlfRule, shebangRule, ...CHECKS_RULES, ...HADOLINT_RULES];

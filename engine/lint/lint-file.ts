@@ -37,6 +37,25 @@ export interface LintFileOptions {
    * of its own, slower on a long file), so an editor can show them at once.
    */
   onRuleFindings?: (findings: Finding[]) => void;
+  /** Keeps what was read besides the Dockerfile for the next call (see LintFileCache). */
+  cache?: LintFileCache;
+}
+
+/**
+ * The files linting reads besides the Dockerfile (its `.hadolint.yaml`, found by walking up, and
+ * the context's `.dockerignore`), kept for a caller that lints the same file on every keystroke
+ * and knows when files on disk change: it makes a new cache then.
+ */
+export class LintFileCache {
+  readonly configs = new Map<string, Promise<LintConfig | undefined>>();
+  readonly ignores = new Map<string, Promise<string[] | undefined>>();
+}
+
+function remembered<T>(table: Map<string, Promise<T>> | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  if (!table) return load();
+  let found = table.get(key);
+  if (!found) table.set(key, (found = load()));
+  return found;
 }
 
 /** Lints one Dockerfile with its build context: what `layerwise lint` and the editor both run. */
@@ -46,7 +65,7 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
   let config = opts.config ?? undefined;
   if (opts.config === undefined) {
     try {
-      config = await loadLintConfig(file);
+      config = await remembered(opts.cache?.configs, file, () => loadLintConfig(file));
     } catch (e) {
       extra.push(configProblem(e as Error));
     }
@@ -58,7 +77,9 @@ export async function lintFile(file: string, opts: LintFileOptions = {}): Promis
     baseFacts(dockerfile, opts.store, options.baseOverrides),
   ]);
   // An unreadable .dockerignore fails the build itself; the rules then just lack the patterns.
-  const context = index?.withDockerignore(await loadDockerignore(index.root, path.resolve(file)).catch(() => undefined));
+  const context =
+    index &&
+    index.withDockerignore(await remembered(opts.cache?.ignores, `${index.root}\0${path.resolve(file)}`, () => loadDockerignore(index.root, path.resolve(file)).catch(() => undefined)));
   const request = { dockerfile, context, bases, options };
   const found = [...ruleFindings(request), ...extra];
   opts.onRuleFindings?.(settleFindings(request, found));

@@ -1,28 +1,19 @@
 import { EngineError } from '../../errors';
 import { Annotation, MediaType, type Descriptor, type Digest, type Index, type Platform } from '../../image/oci';
 import { normalizeReference } from '../../image/reference';
+import { formatPlatform as formatRegistryPlatform, hostPlatform, isAttestation } from '../../image/registry/platform';
 
 /** Reads JSON blobs by digest from wherever the image lives. */
 export interface BlobJsonReader {
   readJSON<T>(digest: Digest): Promise<T>;
 }
 
-/** `os/arch[/variant]` as Docker writes it. */
-export function parsePlatform(text: string): Platform {
-  const [os, architecture, variant] = text.split('/');
-  if (!os || !architecture) throw new EngineError('USAGE', `--platform wants os/arch[/variant] (linux/amd64, linux/arm64/v8), not "${text}"`);
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
+// Platforms are parsed, printed and detected one way everywhere (image/registry/platform.ts).
+export { hostPlatform, parsePlatform } from '../../image/registry/platform';
 
+/** `os/arch[/variant]`, or `unknown` for an entry without a platform. */
 export function formatPlatform(p: Platform | undefined): string {
-  if (!p) return 'unknown';
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
-
-/** Docker's name for this machine's platform. */
-export function hostPlatform(): Platform {
-  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return { os: 'linux', architecture: map[process.arch] ?? process.arch };
+  return p ? formatRegistryPlatform(p) : 'unknown';
 }
 
 function platformMatches(have: Platform | undefined, want: Platform): boolean {
@@ -33,7 +24,6 @@ function platformMatches(have: Platform | undefined, want: Platform): boolean {
 }
 
 const isIndex = (d: Descriptor) => d.mediaType === MediaType.ociIndex || d.mediaType === MediaType.dockerManifestList;
-const isAttestation = (d: Descriptor) => d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || (d.platform?.os === 'unknown' && d.platform?.architecture === 'unknown');
 
 /**
  * Descends from an index entry to one image manifest: an index picks the manifest for the
