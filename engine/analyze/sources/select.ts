@@ -1,7 +1,7 @@
 import { EngineError } from '../../errors';
 import { Annotation, MediaType, type Descriptor, type Digest, type Index, type Platform } from '../../image/oci';
 import { normalizeReference } from '../../image/reference';
-import { formatPlatform as formatRegistryPlatform, hostPlatform, isAttestation } from '../../image/registry/platform';
+import { formatPlatform as formatRegistryPlatform, hostPlatform, isAttestation, parsePlatform as parseRegistryPlatform } from '../../image/registry/platform';
 
 /** Reads JSON blobs by digest from wherever the image lives. */
 export interface BlobJsonReader {
@@ -9,7 +9,13 @@ export interface BlobJsonReader {
 }
 
 // Platforms are parsed, printed and detected one way everywhere (image/registry/platform.ts).
-export { hostPlatform, parsePlatform } from '../../image/registry/platform';
+export { hostPlatform } from '../../image/registry/platform';
+
+/** `os/arch[/variant]` as Docker writes it; inspect and diff want the OS spelled out. */
+export function parsePlatform(text: string): Platform {
+  if (!text.includes('/')) throw new EngineError('USAGE', `--platform wants os/arch[/variant] (linux/amd64, linux/arm64/v8), not "${text}"`);
+  return parseRegistryPlatform(text);
+}
 
 /** `os/arch[/variant]`, or `unknown` for an entry without a platform. */
 export function formatPlatform(p: Platform | undefined): string {
