@@ -1,30 +1,26 @@
 import { EngineError } from '../errors';
-import { BUILD_HELP, buildCommand } from './commands/build';
-import { IMAGES_HELP, imagesCommand } from './commands/images';
-import { INSPECT_HELP, inspectCommand } from './commands/inspect';
-import { LINT_HELP, lintCommand } from './commands/lint';
-import { PULL_HELP, pullCommand } from './commands/pull';
-import { PUSH_HELP, pushCommand } from './commands/push';
-import { RUN_HELP, runCommand } from './commands/run';
-import { SAVE_HELP, saveCommand } from './commands/save';
-import { LOAD_HELP, loadCommand, pruneCommand, rmCommand, storeCommand, tagCommand } from './commands/store-commands';
 import { layerwiseVersion } from './version';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  lint: { run: lintCommand, help: LINT_HELP },
-  build: { run: buildCommand, help: BUILD_HELP },
-  inspect: { run: inspectCommand, help: INSPECT_HELP },
-  diff: { run: (argv) => import('./commands/diff.js').then((m) => m.diffCommand(argv)), help: 'layerwise diff [--json] [--no-digests] [--platform OS/ARCH] [--max-lines N] [--store DIR] IMAGE_A IMAGE_B\n\nFiles added, removed and changed (with sizes and what changed) from image A to image B, and the layers\nthey do not share. Images are named as for inspect (store, docker-archive, OCI archive, OCI layout).\n--no-digests compares content by size and mtime instead of hashing. Exit 0: same files; 1: they differ.' },
-  images: { run: imagesCommand, help: IMAGES_HELP },
-  run: { run: runCommand, help: RUN_HELP },
-  save: { run: saveCommand, help: SAVE_HELP },
-  pull: { run: pullCommand, help: PULL_HELP },
-  push: { run: pushCommand, help: PUSH_HELP },
-  load: { run: loadCommand, help: LOAD_HELP },
-  tag: { run: tagCommand, help: 'layerwise tag SOURCE TARGET [--store DIR]\n\nGives an image of the store another name.' },
-  rm: { run: rmCommand, help: 'layerwise rm REF... [--store DIR]\n\nRemoves tags; run prune to free the blobs.' },
-  prune: { run: pruneCommand, help: 'layerwise prune [--grace MINUTES] [--store DIR]\n\nRemoves blobs no tagged image needs (not while a build holds the store; blobs younger than --grace stay).' },
-  store: { run: storeCommand, help: 'layerwise store verify [--store DIR]\n\nRe-hashes every blob and checks that every tagged image is complete.' },
+/** A command's module, loaded only when that command runs: the CLI starts without the others' code. */
+interface Command {
+  load: () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  lint: { load: () => import('./commands/lint.js').then((m) => ({ run: m.lintCommand, help: m.LINT_HELP })) },
+  build: { load: () => import('./commands/build.js').then((m) => ({ run: m.buildCommand, help: m.BUILD_HELP })) },
+  inspect: { load: () => import('./commands/inspect.js').then((m) => ({ run: m.inspectCommand, help: m.INSPECT_HELP })) },
+  diff: { load: () => import('./commands/diff.js').then((m) => ({ run: m.diffCommand, help: m.DIFF_HELP })) },
+  images: { load: () => import('./commands/images.js').then((m) => ({ run: m.imagesCommand, help: m.IMAGES_HELP })) },
+  run: { load: () => import('./commands/run.js').then((m) => ({ run: m.runCommand, help: m.RUN_HELP })) },
+  save: { load: () => import('./commands/save.js').then((m) => ({ run: m.saveCommand, help: m.SAVE_HELP })) },
+  pull: { load: () => import('./commands/pull.js').then((m) => ({ run: m.pullCommand, help: m.PULL_HELP })) },
+  push: { load: () => import('./commands/push.js').then((m) => ({ run: m.pushCommand, help: m.PUSH_HELP })) },
+  load: { load: () => import('./commands/store-commands.js').then((m) => ({ run: m.loadCommand, help: m.LOAD_HELP })) },
+  tag: { load: () => import('./commands/store-commands.js').then((m) => ({ run: m.tagCommand, help: m.TAG_HELP })) },
+  rm: { load: () => import('./commands/store-commands.js').then((m) => ({ run: m.rmCommand, help: m.RM_HELP })) },
+  prune: { load: () => import('./commands/store-commands.js').then((m) => ({ run: m.pruneCommand, help: m.PRUNE_HELP })) },
+  store: { load: () => import('./commands/store-commands.js').then((m) => ({ run: m.storeCommand, help: m.STORE_HELP })) },
 };
 
 const USAGE = `layerwise: lint Dockerfiles, build image layers without a daemon, see where every byte came from.
@@ -59,11 +55,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${layerwiseVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     process.stderr.write(`layerwise: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
+  const command = await entry.load();
   // After "--" the words belong to someone else (run's container command).
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (own.includes('--help') || own.includes('-h')) {

@@ -11,6 +11,11 @@ export const LOAD_HELP = `layerwise load [-t REF] [--store DIR] (-i FILE | FILE 
 Imports images from \`docker save\` output (legacy or Docker 25+), an oci-archive tar or an OCI
 layout folder. Every blob is verified before it is kept. -t names the image (one image only).`;
 
+export const TAG_HELP = 'layerwise tag SOURCE TARGET [--store DIR]\n\nGives an image of the store another name.';
+export const RM_HELP = 'layerwise rm REF... [--store DIR]\n\nRemoves tags; run prune to free the blobs.';
+export const PRUNE_HELP = 'layerwise prune [--grace MINUTES] [--store DIR]\n\nRemoves blobs no tagged image needs (not while a build holds the store; blobs younger than --grace stay).';
+export const STORE_HELP = 'layerwise store verify [--store DIR]\n\nRe-hashes every blob and checks that every tagged image is complete.';
+
 /** `layerwise load`. */
 export async function loadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { ...STORE_OPTION, input: { type: 'string', short: 'i' }, tag: { type: 'string', short: 't' } });
