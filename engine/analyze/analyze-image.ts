@@ -153,7 +153,10 @@ export async function analyzeSource(source: ImageSource, options: AnalyzeOptions
     size: manifest.layers.reduce((sum, l) => sum + l.size, 0),
     layers,
     history,
-    tree: result.tree,
+    // Read through: the tree is materialized only when some output needs it.
+    get tree() {
+      return result.tree;
+    },
     config: config.config ?? {},
     dockerfile,
     source: { kind: source.kind, location: source.location },

@@ -341,7 +341,7 @@ export class LayerStack {
     }
   }
 
-  /** The final filesystem and the waste figures. */
+  /** The final filesystem (built when first read) and the waste figures. */
   finish(baseLayers = 0): StackResult {
     const wastedBytes = new Array<number>(this.layers).fill(0);
     const hiddenBytes = new Array<number>(this.layers).fill(0);
@@ -450,9 +450,25 @@ export class LayerStack {
       countedSize = size;
       return node;
     };
-    const tree = build(this.root);
-    tree.layer = -1;
-    return { tree, wastedBytes, hiddenBytes, waste, storedBytes, visibleBytes, baseHiddenByUser, dive: { minimum: diveMin, cumulative: diveCum, wastedBytes: diveWasted } };
+    // The visible tree is a view for output (JSON, the tree view, --depth): built on first use, once.
+    let tree: FileNode | undefined;
+    const root = this.root;
+    return {
+      get tree(): FileNode {
+        if (!tree) {
+          tree = build(root);
+          tree.layer = -1;
+        }
+        return tree;
+      },
+      wastedBytes,
+      hiddenBytes,
+      waste,
+      storedBytes,
+      visibleBytes,
+      baseHiddenByUser,
+      dive: { minimum: diveMin, cumulative: diveCum, wastedBytes: diveWasted },
+    };
   }
 }
 

@@ -1,23 +1,21 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { EngineError } from '../errors';
 import { digestHex, isDigest, jsonBytes } from './digest';
 import { Annotation, MediaType, type Descriptor, type Digest, type Index } from './oci';
 import { familiarReference, normalizeReference, parseReference } from './reference';
 import { withFileLock } from './store-lock';
+import { writeHashed } from './blob-writer';
 
 export interface StoreImage {
   /** Normalized reference, e.g. docker.io/library/hello:latest. */
   ref: string;
   descriptor: Descriptor;
 }
-
-const WRITE_BATCH = 1 << 20;
 
 /** Where the store lives: the explicit folder, else $LAYERWISE_STORE, else the XDG cache. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -64,31 +62,8 @@ export class Store {
    */
   async writeBlob(source: Uint8Array | Readable | AsyncIterable<Uint8Array>, expected?: Digest): Promise<{ digest: Digest; size: number }> {
     const temp = path.join(this.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    // Hashes, and gathers small chunks (a tar is many 512-byte headers) into large writes.
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes < WRITE_BATCH) return done();
-        const out = Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        done(null, out);
-      },
-      flush(done) {
-        done(null, pendingBytes > 0 ? Buffer.concat(pending, pendingBytes) : undefined);
-      },
-    });
-    const input = source instanceof Uint8Array ? Readable.from([source]) : Readable.from(source);
     try {
-      await pipeline(input, counter, createWriteStream(temp, { flags: 'wx' }));
-      const digest: Digest = `sha256:${hash.digest('hex')}`;
+      const { digest, size } = await writeHashed(temp, source);
       if (expected && expected !== digest) {
         throw new EngineError('STORE', `content does not match its digest: expected ${expected}, got ${digest}`);
       }
