@@ -66,7 +66,7 @@ async function copyBlob(store: Store, dir: string, d: Descriptor): Promise<void>
   if (await store.hasBlob(d.digest)) return;
   const file = path.join(dir, 'blobs', 'sha256', digestHex(d.digest));
   if (!(await exists(file))) throw new EngineError('NOT_FOUND', `the archive lacks blob ${d.digest}`);
-  await store.writeBlob(createReadStream(file), d.digest);
+  await store.writeBlob(createReadStream(file), d.digest, d.size);
 }
 
 async function importOciLayout(store: Store, dir: string, tagOverride: string | undefined): Promise<StoreImage[]> {

@@ -9,7 +9,11 @@ import { digestHex, isDigest, jsonBytes } from './digest';
 import { Annotation, MediaType, type Descriptor, type Digest, type Index } from './oci';
 import { familiarReference, normalizeReference, parseReference } from './reference';
 import { withFileLock } from './store-lock';
+import { sinkStream } from './blob-sink';
 import { writeHashed } from './blob-writer';
+
+/** Blobs at least this large (by their announced size) are hashed and written off the main thread. */
+const OFF_THREAD_MIN = 1 << 20;
 
 export interface StoreImage {
   /** Normalized reference, e.g. docker.io/library/hello:latest. */
@@ -58,12 +62,14 @@ export class Store {
 
   /**
    * Stores bytes from a buffer or stream, hashing as it writes; when `expected` is given the
-   * content must match it or nothing is stored.
+   * content must match it or nothing is stored. `sizeHint`: the size when known (a download).
    */
-  async writeBlob(source: Uint8Array | Readable | AsyncIterable<Uint8Array>, expected?: Digest): Promise<{ digest: Digest; size: number }> {
+  async writeBlob(source: Uint8Array | Readable | AsyncIterable<Uint8Array>, expected?: Digest, sizeHint = 0): Promise<{ digest: Digest; size: number }> {
     const temp = path.join(this.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     try {
-      const { digest, size } = await writeHashed(temp, source);
+      // Large blobs are hashed and written on another thread; small ones are not worth starting it.
+      const offThread = sizeHint >= OFF_THREAD_MIN && !(source instanceof Uint8Array);
+      const { digest, size } = offThread ? await sinkStream(temp, source) : await writeHashed(temp, source);
       if (expected && expected !== digest) {
         throw new EngineError('STORE', `content does not match its digest: expected ${expected}, got ${digest}`);
       }

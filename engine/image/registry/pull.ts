@@ -170,7 +170,7 @@ async function download(store: Store, repo: RepositoryClient, desc: Descriptor, 
       }
     });
     try {
-      await store.writeBlob(chunks, desc.digest as Digest);
+      await store.writeBlob(chunks, desc.digest as Digest, desc.size);
       total += received;
       client.emit({ type: 'blob', phase: 'done', digest: desc.digest, size: desc.size, kind });
       return total;
