@@ -4,8 +4,10 @@
 //   - `tar -tvf` over each uncompressed layer (GNU tar seeks over content), the floor for the first;
 //   - `gunzip -c | tar -tv` over each gzip layer, the floor for the second;
 //   - `layerwise inspect --depth 0` of each layout: the full analysis (every layer's changes, the
-//     merged tree with every path's history, waste, dive's figures, base, history), printing the
-//     summary and layer table only; its wall time and peak RSS;
+//     merged filesystem with every path's history, waste, dive's figures, base, history), printing
+//     the summary and layer table only; its wall time and peak RSS;
+//   - `--depth 1`: the same plus the visible tree built (every folder's size aggregated, children
+//     sorted), of which the top level is printed;
 //   - `layerwise inspect --json` of each: the same plus the whole JSON document (~20 MB) to /dev/null;
 //   - the JSON run with --digests (sha256 of every file's content).
 // Run by hand after `npm run build`: node bench/inspect.mjs [runs=3] [files=50000] [megabytes=1000] [layers=10]
@@ -226,6 +228,7 @@ ms('sh', ['-c', `cat ${plain.map((t) => t.file).join(' ')} ${gz.map((t) => t.fil
 const cases = [
   ['tar -tvf (uncompressed layers)', () => ms('sh', ['-c', tarList]).ms],
   ['layerwise inspect --depth 0 (uncompressed)', () => inspect(plainDir, ['--depth', '0'])],
+  ['layerwise inspect --depth 1 (uncompressed)', () => inspect(plainDir, ['--depth', '1'])],
   ['layerwise inspect --json (uncompressed)', () => inspect(plainDir)],
   ['gunzip -c | tar -tv (gzip layers)', () => ms('sh', ['-c', gunzipList]).ms],
   ['layerwise inspect --depth 0 (gzip)', () => inspect(gzipDir, ['--depth', '0'])],
@@ -242,9 +245,9 @@ const rows = cases.map(([label], k) => {
   console.log(`${label.padEnd(46)} ${time.toFixed(0).padStart(7)} ms${rss !== undefined ? `   peak RSS ${rss.toFixed(0)} MB` : ''}   (runs: ${xs.map((x) => (x.ms ?? x).toFixed(0)).join(', ')})`);
   return { label, time, rss };
 });
-const [tarTime, oursPlain, jsonPlain, gunzipTime, oursGz, jsonGz, digestsPlain, digestsGz] = rows.map((x) => x.time);
+const [tarTime, oursPlain, treePlain, jsonPlain, gunzipTime, oursGz, jsonGz, digestsPlain, digestsGz] = rows.map((x) => x.time);
 console.log('');
 const r = (a, b) => `${(a / b).toFixed(2)}x`;
-console.log(`uncompressed: analysis ${r(oursPlain, tarTime)}, with JSON ${r(jsonPlain, tarTime)}, JSON + digests ${r(digestsPlain, tarTime)} of tar -tvf (target <= 1.5x)`);
+console.log(`uncompressed: analysis ${r(oursPlain, tarTime)}, with the tree ${r(treePlain, tarTime)}, with JSON ${r(jsonPlain, tarTime)}, JSON + digests ${r(digestsPlain, tarTime)} of tar -tvf (target <= 1.5x)`);
 console.log(`gzip:         analysis ${r(oursGz, gunzipTime)}, with JSON ${r(jsonGz, gunzipTime)}, JSON + digests ${r(digestsGz, gunzipTime)} of gunzip -c | tar -tv (target <= 1.5x)`);
 console.log(`peak RSS:           ${Math.max(...rows.filter((r) => r.rss !== undefined).map((r) => r.rss)).toFixed(0)} MB (target < 400 MB)`);

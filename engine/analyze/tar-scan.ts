@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { EngineError, throwIfAborted } from '../errors';
@@ -32,19 +32,23 @@ export interface ScanOptions {
 }
 
 /**
- * Read window for uncompressed layers, and the shortest run of content seeked over rather than
- * read. The copying happens on the thread pool; what costs the main thread is the number of
- * reads, so windows are large (measured on 1 GB / 50,000 files, several layers at once: 512 kB
- * async reads beat 8 kB synchronous ones and 128-256 kB async ones).
+ * Read window for uncompressed layers read in full (to hash every file), and the shortest run of
+ * content seeked over rather than read. The copying happens on the thread pool; what costs the
+ * main thread is the number of reads, so windows are large (measured on 1 GB / 50,000 files:
+ * 512 kB async reads beat 128-256 kB ones).
  */
 const WINDOW = 512 << 10;
 const SEEK_MIN = 256 << 10;
+/** The synchronous header reads: one or two headers per read (measured: 1 KiB beat 512 B and 2-32 KiB). */
+const HEADER_WINDOW = 1 << 10;
+/** Longest synchronous stretch before the event loop gets a turn (the language server runs this too). */
+const YIELD_MS = 8;
 const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
- * Reads a layer's member headers from disk, streaming: uncompressed tars are read in 1 MiB
- * windows and long file contents are seeked over (unless hashing); gzip (and zstd where Node has
- * it) is decompressed as a stream. Content is never held: it is skipped or fed to a hash.
+ * Reads a layer's member headers from disk, streaming: uncompressed tars header by header with
+ * contents seeked over (or in large windows when hashing); gzip (and zstd where Node has it) is
+ * decompressed as a stream. Content is never held: it is skipped or fed to a hash.
  */
 export async function scanLayer(location: BlobLocation, options: ScanOptions = {}): Promise<LayerScan> {
   const handle = await fs.open(location.file, 'r');
@@ -54,7 +58,8 @@ export async function scanLayer(location: BlobLocation, options: ScanOptions = {
     const compression = sniffCompression(head);
     const parser = new TarParser(options.digests === true);
     if (compression === 'none') {
-      await scanFile(handle, location, parser, options.signal);
+      if (options.digests === true) await scanFile(handle, location, parser, options.signal);
+      else await scanHeaders(handle.fd, location, parser, options.signal);
       parser.finish();
       return { members: parser.members, size: location.length, compression };
     }
@@ -93,6 +98,38 @@ async function scanFile(handle: fs.FileHandle, location: BlobLocation, parser: T
     if ((++reads & 63) === 0) throwIfAborted(signal);
     parser.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
     position += bytesRead;
+  }
+}
+
+/**
+ * Small synchronous reads at each header, content seeked over: what `tar -t` does. On 1 GB /
+ * 50,000 files, 1 KiB preads (one or two headers each) cost a third of the CPU of reading every
+ * byte in large windows on the thread pool, which mostly copied content nobody looks at.
+ * Gives the event loop a turn every few milliseconds.
+ */
+async function scanHeaders(fd: number, location: BlobLocation, parser: TarParser, signal: AbortSignal | undefined): Promise<void> {
+  const buffer = Buffer.allocUnsafe(HEADER_WINDOW);
+  const end = location.offset + location.length;
+  let position = location.offset;
+  let slice = performance.now();
+  let reads = 0;
+  while (position < end && !parser.ended) {
+    const skippable = parser.skippable();
+    if (skippable > 0) {
+      const n = Math.min(skippable, end - position);
+      parser.skip(n);
+      position += n;
+      continue;
+    }
+    const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+    if (bytesRead === 0) break;
+    parser.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    position += bytesRead;
+    if ((++reads & 255) === 0 && performance.now() - slice > YIELD_MS) {
+      throwIfAborted(signal);
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
   }
 }
 

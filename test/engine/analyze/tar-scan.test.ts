@@ -53,6 +53,10 @@ for (const format of ['gnu', 'pax', 'ustar'] as const) {
     }
     assert.equal(scan.size, bytes.length);
     assert.equal(scan.compression, 'none');
+    // Without digests, headers are read one small read at a time: the same members, no digests.
+    const headersOnly = await scanBytes(bytes, false);
+    assert.deepEqual(headersOnly.members, scan.members.map((m) => ({ ...m, digest: undefined })));
+    assert.equal(headersOnly.size, bytes.length);
     // The same members whatever the chunking (headers split across pushes), and gzip streams.
     const parser = new TarParser(true);
     for (let i = 0; i < bytes.length; i += 37) parser.push(bytes.subarray(i, i + 37));
