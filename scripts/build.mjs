@@ -20,6 +20,8 @@ await Promise.all([
   // The banner runs before the bundle's modules load, so activation time includes loading them.
   esbuild.build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'var __layerwiseLoadStart = performance.now();' } }),
   esbuild.build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The executable is a small launcher that runs the CLI bundle with V8's code cache.
+  esbuild.build({ ...common, entryPoints: ['engine/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/layerwise-cli.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);

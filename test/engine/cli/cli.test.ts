@@ -126,3 +126,30 @@ test('store commands: save, load, tag, rm, prune, store verify', (t) => {
   assert.equal(verify.code, 0);
   assert.match(verify.out, /0 blob\(s\) checked, 0 problem\(s\)/);
 });
+
+test('the launcher keeps a code cache per command, survives a broken one, and can be turned off', (t) => {
+  if (!fs.existsSync(cliJs)) return t.skip('dist/cli.js is missing: run npm run build');
+  const cache = tempDir();
+  const run = (args: string[], extra: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [cliJs, ...args], { encoding: 'utf8', env: { ...process.env, LAYERWISE_STORE: tempDir(), XDG_CACHE_HOME: cache, ...extra } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const dir = path.join(cache, 'layerwise', 'code-cache');
+  const file = example('hello', 'Dockerfile');
+  const first = run(['lint', file]);
+  const written = fs.readdirSync(dir);
+  assert.equal(written.length, 1);
+  assert.match(written[0], /-lint\.bin$/);
+  // The cached run says exactly what the first said.
+  assert.deepEqual(run(['lint', file]), first);
+  // A damaged cache is rejected by V8, the command works, and the cache is written again.
+  const cacheFile = path.join(dir, written[0]);
+  fs.writeFileSync(cacheFile, Buffer.alloc(4096, 0x5a));
+  assert.deepEqual(run(['lint', file]), first);
+  assert.notDeepEqual(fs.readFileSync(cacheFile), Buffer.alloc(4096, 0x5a));
+  // Another command has its own cache; LAYERWISE_CODE_CACHE=0 writes none.
+  assert.equal(run(['images'], { LAYERWISE_CODE_CACHE: '0' }).code, 0);
+  assert.deepEqual(fs.readdirSync(dir), written);
+  assert.equal(run(['images']).code, 0);
+  assert.equal(fs.readdirSync(dir).length, 2);
+});
