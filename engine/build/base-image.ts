@@ -1,4 +1,4 @@
-import { MergedFilesystem } from '../analyze/merged-tree';
+import { VisiblePaths } from '../layer/visible-paths';
 import type { EscapeChar } from '../dockerfile/types';
 import { EngineError, type ErrorLocation } from '../errors';
 import { hostArchitecture } from '../image/platform';
@@ -19,7 +19,7 @@ export function scratchState(escape: EscapeChar): StageState {
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };
-  const state = new StageState(config, [], new MergedFilesystem(), escape);
+  const state = new StageState(config, [], new VisiblePaths(), escape);
   state.cacheKey = `scratch:${config.os}/${config.architecture}`;
   return state;
 }
@@ -60,7 +60,7 @@ export async function storeImageState(store: Store, ref: string, escape: EscapeC
   config.config ??= {};
   config.history ??= [];
   if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) (config.config.Env ??= []).push(DEFAULT_PATH);
-  const fs = new MergedFilesystem();
+  const fs = new VisiblePaths();
   for (const [i, layer] of manifest.layers.entries()) {
     fs.apply(i, await layerMembers(store, layer));
   }

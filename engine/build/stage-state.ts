@@ -1,4 +1,4 @@
-import { MergedFilesystem } from '../analyze/merged-tree';
+import { VisiblePaths } from '../layer/visible-paths';
 import type { EscapeChar, Range } from '../dockerfile/types';
 import type { Descriptor, Digest, History, ImageConfig } from '../image/oci';
 import type { Rootfs } from './rootfs/rootfs';
@@ -33,7 +33,7 @@ export class StageState {
   constructor(
     readonly config: ImageConfig,
     readonly layers: Descriptor[],
-    readonly fs: MergedFilesystem,
+    readonly fs: VisiblePaths,
     escape: EscapeChar,
   ) {
     this.vars = new StageVariables(escape, () => this.config.config.Env ?? []);

@@ -1,4 +1,4 @@
-import { MergedFilesystem } from '../analyze/merged-tree';
+import { VisiblePaths } from '../layer/visible-paths';
 import type { Dockerfile } from '../dockerfile/types';
 import type { Manifest } from '../image/oci';
 import { familiarReference, parseReference } from '../image/reference';
@@ -35,7 +35,7 @@ async function fromStore(store: Store, word: string): Promise<BaseImageFacts | u
     const manifest = await store.readJSON<Manifest>(image.descriptor.digest);
     let paths = pathSets.get(image.descriptor.digest);
     if (!paths) {
-      const fs = new MergedFilesystem();
+      const fs = new VisiblePaths();
       for (const [i, layer] of manifest.layers.entries()) fs.apply(i, await layerMembers(store, layer));
       paths = new Set(fs.paths());
       pathSets.set(image.descriptor.digest, paths);
