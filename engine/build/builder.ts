@@ -10,7 +10,7 @@ import { EngineError } from '../errors';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from '../image/oci';
 import type { Store } from '../image/store';
 import { acquireLease } from '../image/store-maintenance';
-import { layerMembers, rememberLayer } from '../layer/members-cache';
+import { knownLayerMembers, layerMembers, rememberLayer } from '../layer/members-cache';
 import { StatCache } from '../context/stat-cache';
 import { cacheKey, StepCache } from './cache/step-cache';
 import { contentDigest } from './cache/content-digest';
@@ -217,7 +217,8 @@ class BuildRun {
     const store = this.options.store;
     const hit = this.options.noCache ? undefined : await this.cache.get(key);
     if (hit) {
-      const members = await layerMembers(store, hit.layer);
+      // The member list is read only if a later step asks about the filesystem.
+      const members = knownLayerMembers(store, hit.layer) ?? (await layerMembers(store, hit.layer));
       if (state.rootfs) await state.rootfs.apply(store, hit.layer);
       state.fs.apply(state.layers.length, members);
       const created = this.ctx.clampMtime === undefined && hit.created ? hit.created : this.ctx.created;

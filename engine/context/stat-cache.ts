@@ -3,13 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceStat } from '../layer/entry';
 
-type Row = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string];
-
 /**
  * Content hashes of files keyed by what stat says about them, kept between builds: a file
  * whose size, mtime, ctime and inode are unchanged is not read again. ctime catches a
- * rewrite that restored the mtime. Rows are keyed by path relative to the root, in one
- * compact JSON array, because loading it is on the path of every no-op rebuild.
+ * rewrite that restored the mtime. The file is one compact JSON array, six values per file
+ * (path relative to the root, size, mtime, ctime, inode, sha256), kept as loaded and indexed
+ * by path: loading it is on the path of every no-op rebuild.
  */
 export class StatCache {
   private dirty = false;
@@ -18,7 +17,9 @@ export class StatCache {
   private constructor(
     private readonly file: string,
     root: string,
-    private readonly rows: Map<string, Row>,
+    private readonly flat: (string | number)[],
+    /** Path -> index of its six values in `flat`. */
+    private readonly rows: Map<string, number>,
   ) {
     this.prefix = root.endsWith('/') ? root : `${root}/`;
   }
@@ -27,16 +28,18 @@ export class StatCache {
   static open(cacheDir: string, root: string): StatCache {
     const abs = path.resolve(root);
     const file = path.join(cacheDir, `${createHash('sha256').update(abs).digest('hex').slice(0, 32)}.json`);
-    const rows = new Map<string, Row>();
+    let flat: (string | number)[] = [];
+    const rows = new Map<string, number>();
     try {
-      const flat = JSON.parse(fs.readFileSync(file, 'utf8')) as (string | number)[];
-      for (let i = 0; i + 5 < flat.length; i += 6) {
-        rows.set(flat[i] as string, [flat[i + 1] as number, flat[i + 2] as number, flat[i + 3] as number, flat[i + 4] as number, flat[i + 5] as string]);
-      }
+      const loaded = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (Array.isArray(loaded)) flat = loaded as (string | number)[];
+      for (let i = 0; i + 5 < flat.length; i += 6) rows.set(flat[i] as string, i);
     } catch {
       // First build of this context, or an unreadable cache: start empty.
+      flat = [];
+      rows.clear();
     }
-    return new StatCache(file, abs, rows);
+    return new StatCache(file, abs, flat, rows);
   }
 
   /** The sha256 (hex) of a file's content, reading it only when stat says it may have changed. */
@@ -44,10 +47,20 @@ export class StatCache {
     // Only files under the root are remembered (others, like downloads, are hashed each time).
     if (!abs.startsWith(this.prefix)) return createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
     const key = abs.slice(this.prefix.length);
-    const row = this.rows.get(key);
-    if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino) return row[4];
+    const at = this.rows.get(key);
+    const f = this.flat;
+    if (at !== undefined && f[at + 1] === st.size && f[at + 2] === st.mtimeMs && f[at + 3] === st.ctimeMs && f[at + 4] === st.ino) return f[at + 5] as string;
     const sha = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
-    this.rows.set(key, [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha]);
+    if (at !== undefined) {
+      f[at + 1] = st.size;
+      f[at + 2] = st.mtimeMs;
+      f[at + 3] = st.ctimeMs;
+      f[at + 4] = st.ino;
+      f[at + 5] = sha;
+    } else {
+      this.rows.set(key, f.length);
+      f.push(key, st.size, st.mtimeMs, st.ctimeMs, st.ino, sha);
+    }
     this.dirty = true;
     return sha;
   }
@@ -56,10 +69,8 @@ export class StatCache {
   save(): void {
     if (!this.dirty) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const flat: (string | number)[] = [];
-    for (const [k, r] of this.rows) flat.push(k, ...r);
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(flat));
+    fs.writeFileSync(temp, JSON.stringify(this.flat));
     fs.renameSync(temp, this.file);
     this.dirty = false;
   }

@@ -65,3 +65,20 @@ export async function layerMembers(store: Store, layer: Descriptor): Promise<Tar
   save(store, layer.digest, members);
   return members;
 }
+
+/**
+ * When a layer's member list is at hand without reading the blob (in memory or beside the store),
+ * a function that returns it: callers that may never need the list (a cached build step) defer
+ * parsing it. Undefined when only the blob could tell.
+ */
+export function knownLayerMembers(store: Store, layer: Descriptor): (() => TarMember[]) | undefined {
+  const inMemory = cache.get(layer.digest);
+  if (inMemory) return () => inMemory;
+  if (!fs.existsSync(diskFile(store, layer.digest))) return undefined;
+  return () => {
+    const members = cache.get(layer.digest) ?? load(store, layer.digest);
+    if (!members) throw new Error(`the member list of layer ${layer.digest} disappeared from ${store.dir}`);
+    remember(layer.digest, members);
+    return members;
+  };
+}

@@ -16,10 +16,10 @@ interface Live {
  */
 export class VisiblePaths {
   private readonly live = new Map<string, Live>();
-  private pending: { layer: number; members: TarMember[] }[] = [];
+  private pending: { layer: number; members: TarMember[] | (() => TarMember[]) }[] = [];
 
-  /** Stacks one layer's members on top (applied when the filesystem is next read). */
-  apply(layer: number, members: TarMember[]): void {
+  /** Stacks one layer's members on top (applied, and a loader called, when the filesystem is next read). */
+  apply(layer: number, members: TarMember[] | (() => TarMember[])): void {
     this.pending.push({ layer, members });
   }
 
@@ -54,7 +54,7 @@ export class VisiblePaths {
     if (this.pending.length === 0) return;
     const pending = this.pending;
     this.pending = [];
-    for (const { layer, members } of pending) this.stack(layer, members);
+    for (const { layer, members } of pending) this.stack(layer, typeof members === 'function' ? members() : members);
   }
 
   private stack(layer: number, members: TarMember[]): void {

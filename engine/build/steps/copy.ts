@@ -245,8 +245,8 @@ function globRoot(pattern: string, source: CopySource): string[] {
 function walk(abs: string, rel: string, target: string, opts: Options): void {
   for (const d of readdirSync(abs, { withFileTypes: true })) {
     const childRel = rel === '.' ? d.name : `${rel}/${d.name}`;
-    const childAbs = path.join(abs, d.name);
-    const childTarget = path.posix.join(target, d.name);
+    const childAbs = joinName(abs, d.name);
+    const childTarget = joinName(target, d.name);
     const ignored = opts.filter.ignored(childRel) || opts.excluded(childRel);
     if (ignored && !(d.isDirectory() && opts.filter.hasExclusions)) continue;
     const st = lstatSync(childAbs);
@@ -259,6 +259,12 @@ function walk(abs: string, rel: string, target: string, opts: Options): void {
       opts.add(fileEntry(childAbs, childTarget, st, opts));
     }
   }
+}
+
+// A folder (already clean) and one name from readdir: what path.join gives, without normalizing
+// 20,000 paths again.
+function joinName(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
 function owner(st: Stats, opts: Options): Ownership {
