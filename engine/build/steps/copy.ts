@@ -293,7 +293,12 @@ function dirEntry(target: string, st: Stats, opts: Options): LayerEntry {
 // would otherwise create them root-owned and hide the real ones below).
 function addParents(entries: LayerEntry[], state: StageState, ctx: StepContext, owner: Ownership, add: (e: LayerEntry) => void): void {
   const have = new Set(entries.map((e) => e.path));
+  // Entries come folder by folder: one in the folder just checked needs nothing more.
+  let checked = '';
   for (const e of entries) {
+    const cut = e.path.lastIndexOf('/');
+    if (cut > 0 && cut === checked.length && e.path.startsWith(checked)) continue;
+    checked = cut > 0 ? e.path.slice(0, cut) : '';
     for (let dir = path.posix.dirname(e.path); dir !== '/' && !have.has(dir); dir = path.posix.dirname(dir)) {
       have.add(dir);
       add(folderEntry(dir, state, ctx, owner));
