@@ -13,6 +13,7 @@ import { acquireLease } from '../image/store-maintenance';
 import { knownLayerMembers, layerMembers, rememberLayer } from '../layer/members-cache';
 import { StatCache } from '../context/stat-cache';
 import { cacheKey, StepCache } from './cache/step-cache';
+import type { WarmBuild } from './cache/warm-contexts';
 import { contentDigest } from './cache/content-digest';
 import { writeLayerTar } from '../layer/tar-writer';
 import type { LayerEntry } from '../layer/entry';
@@ -73,7 +74,10 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     signal: options.signal,
     fail: failAt(dockerfile),
   };
-  const run = new BuildRun(options, model, ctx, await loadContextFilter(contextDir, dockerfile));
+  // Taken before anything reads the context: a change made after it voids what this build reads.
+  const filter = await loadContextFilter(contextDir, dockerfile);
+  const warm = await options.warm?.begin(contextDir, filter);
+  const run = new BuildRun(options, model, ctx, filter, warm);
   // Holding a lease keeps prune away from blobs this build writes before it tags them.
   const release = await acquireLease(options.store);
   try {
@@ -100,8 +104,7 @@ class BuildRun {
   private readonly globals: Map<string, string>;
   private sandbox: Sandbox | undefined;
   private readonly cache: StepCache;
-  /** Content hashes of context files, kept between builds. */
-  readonly stats: StatCache;
+  private statCache: StatCache | undefined;
   private step = 0;
   private steps = 0;
 
@@ -110,10 +113,19 @@ class BuildRun {
     private readonly model: Dockerfile,
     private readonly ctx: StepContext,
     private readonly filter: ContextFilter,
+    private readonly warm: WarmBuild | undefined,
   ) {
     this.globals = globalArgs(model, options.buildArgs ?? {});
     this.cache = new StepCache(options.store);
-    this.stats = StatCache.open(path.join(options.store.dir, 'layerwise', 'statcache'), ctx.contextDir);
+  }
+
+  /** Content hashes of context files, kept between builds; loaded when a step first hashes a file. */
+  get stats(): StatCache {
+    if (!this.statCache) {
+      const dir = path.join(this.options.store.dir, 'layerwise', 'statcache');
+      this.statCache = this.warm ? this.warm.statCache(dir) : StatCache.open(dir, this.ctx.contextDir);
+    }
+    return this.statCache;
   }
 
   private emit(e: BuildEvent): void {
@@ -177,10 +189,17 @@ class BuildRun {
         case 'COPY':
         case 'ADD': {
           const source = await this.copySource(ins, state);
-          const entries = await copyEntries(ins, state, ctx, source, this.users(state));
           const history = `${copyHistory(ins, state)} # buildkit`;
-          const key = cacheKey(state.cacheKey, ins.keyword, history, contentDigest(entries, source.keepOwner ? undefined : this.stats));
-          return await this.layerStep(ins, state, key, async () => ({ entries, history }));
+          const signature = this.copySignature(ins, state, source, history);
+          let entries: LayerEntry[] | undefined;
+          let digest = signature === undefined ? undefined : this.warm?.copyDigest(signature);
+          if (digest === undefined) {
+            entries = await copyEntries(ins, state, ctx, source, this.users(state));
+            digest = contentDigest(entries, source.keepOwner ? undefined : this.stats);
+            if (signature !== undefined) this.warm?.rememberCopy(signature, digest);
+          }
+          const key = cacheKey(state.cacheKey, ins.keyword, history, digest);
+          return await this.layerStep(ins, state, key, async () => ({ entries: entries ?? (await copyEntries(ins, state, ctx, source, this.users(state))), history }));
         }
         case 'RUN': {
           const c = state.config.config;
@@ -199,6 +218,18 @@ class BuildRun {
       if (e instanceof EngineError) throw e;
       throw ctx.fail(ins, (e as Error).message, e);
     }
+  }
+
+  // What a COPY of the context reads depends on the stage so far (its cache key covers the base,
+  // every earlier step, ENV and ARG values), the instruction and the .dockerignore; with the
+  // context unchanged, the same signature reads the same files. Undefined when the COPY reads
+  // something no watch covers: another stage, an image, a URL.
+  private copySignature(ins: Instruction, state: StageState, source: CopySource, history: string): string | undefined {
+    if (!this.warm || source.dir !== this.ctx.contextDir) return undefined;
+    if (ins.keyword === 'ADD' && ins.args.slice(0, -1).some((a) => /:\/\/|^git@|\$/.test(a.value))) return undefined;
+    const flags = ins.flags.map((f) => [f.name, f.value]);
+    const heredocs = ins.heredocs.map((h) => [h.name, h.content, h.chomp, h.expand]);
+    return cacheKey(state.cacheKey, ins.keyword, history, JSON.stringify([ins.args.map((a) => a.value), flags, heredocs]), this.filter.signature ?? '', this.model.escapeChar);
   }
 
   // A config-only step: applied every time (cheap), and its effect chained into the cache key.
@@ -296,7 +327,7 @@ class BuildRun {
 
   /** Removes the unpacked root filesystems and keeps what the stat cache learned. */
   async dispose(): Promise<void> {
-    this.stats.save();
+    this.statCache?.save();
     await fs.rm(this.ctx.workDir, { recursive: true, force: true });
     for (const s of [...this.states.values(), ...this.images.values()]) await s.rootfs?.dispose();
   }

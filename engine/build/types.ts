@@ -1,6 +1,7 @@
 import type { SandboxChoice } from './run/select-sandbox';
 import type { Range } from '../dockerfile/types';
 import type { Store } from '../image/store';
+import type { WarmContexts } from './cache/warm-contexts';
 
 export interface BuildOptions {
   /** The build context folder. */
@@ -26,6 +27,8 @@ export interface BuildOptions {
   /** The RUN sandbox; default $LAYERWISE_SANDBOX, else auto. */
   sandbox?: SandboxChoice;
   signal?: AbortSignal;
+  /** A long-lived process's watch on the contexts it builds: an unchanged context is not read again. */
+  warm?: WarmContexts;
   onEvent?: (event: BuildEvent) => void;
 }
 

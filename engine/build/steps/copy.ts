@@ -15,6 +15,8 @@ export interface ContextFilter {
   ignored(rel: string): boolean;
   /** Some patterns re-include paths (`!x`), so an ignored folder must still be walked. */
   readonly hasExclusions: boolean;
+  /** What the filter is made of (its patterns), for keys of what a COPY read through it. */
+  readonly signature?: string;
 }
 
 export const NO_FILTER: ContextFilter = { ignored: () => false, hasExclusions: false };
