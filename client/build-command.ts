@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { humanSize } from '../engine/analyze/format';
-import { Requests, type BuildErrorData, type BuildParams, type BuildResult, type CancelBuildParams, type StagesResult } from '../server/protocol';
+import { Requests, type BuildAnswer, type BuildErrorData, type BuildParams, type BuildResult, type CancelBuildParams, type ImageAnalysis, type StagesResult } from '../server/protocol';
 import { pickBuildChoice, type BuildChoice } from './build-pickers';
 import { revealRange } from './reveal';
 import { isCancelled, isResponseError, requestWithProgress } from './server-request';
@@ -64,13 +64,28 @@ export async function cancelBuild(): Promise<boolean> {
   return true;
 }
 
+// The last analysis the server sent, by its key: a rebuild that gives the same one is answered
+// with the key alone.
+let lastAnalysis: { key: string; image: ImageAnalysis } | undefined;
+
+/** The build result an answer stands for: its own analysis, or the one held under its key. */
+function resultOf(answer: BuildAnswer, held: typeof lastAnalysis): BuildResult {
+  if ('sameAnalysis' in answer) {
+    if (held?.key !== answer.sameAnalysis) throw new Error('the server named an image analysis this window does not hold');
+    return { image: held.image, durationMs: answer.durationMs, cachedLayers: answer.cachedLayers };
+  }
+  if (answer.analysisKey) lastAnalysis = { key: answer.analysisKey, image: answer.image };
+  return answer;
+}
+
 async function runBuild(deps: BuildDeps, args: BuildCommandArgs, interactive: boolean): Promise<BuildResult | undefined> {
   const { dockerfile, tag } = args;
   const uri = vscode.Uri.file(dockerfile);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
   const id = `build-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args.context, target: args.target, buildArgs: args.buildArgs, noCache: args.noCache, id };
+  const held = lastAnalysis;
+  const params: BuildParams = { uri: uri.toString(), tag: tag || undefined, context: args.context, target: args.target, buildArgs: args.buildArgs, noCache: args.noCache, id, knownAnalysis: held?.key };
   const client = await deps.client();
   const what = `${vscode.workspace.asRelativePath(dockerfile)}${args.target ? ` (target ${args.target})` : ''}${tag ? ` as ${tag}` : ''}`;
   deps.output.appendLine(`Building ${what}`);
@@ -81,13 +96,14 @@ async function runBuild(deps: BuildDeps, args: BuildCommandArgs, interactive: bo
   running = mine;
   void vscode.commands.executeCommand('setContext', 'layerwise.building', true);
   try {
-    const result = await vscode.window.withProgress(
+    const answer = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Layerwise: building ${tag || path.basename(path.dirname(dockerfile))}`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => cts.cancel());
-        return requestWithProgress<BuildResult>(client, Requests.build, params, progress, cts.token);
+        return requestWithProgress<BuildAnswer>(client, Requests.build, params, progress, cts.token);
       },
     );
+    const result = resultOf(answer, held);
     deps.onBuilt(result, dockerfile);
     const img = result.image;
     deps.output.appendLine(`Built ${img.ref ?? img.digest}: ${humanSize(img.size)} in ${img.layers.length} layer(s), ${result.durationMs} ms`);

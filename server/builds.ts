@@ -3,12 +3,14 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { ResponseError, type CancellationToken, type Diagnostic, type TextDocuments, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisMemo } from '../engine/analyze/analysis-memo';
+import { WarmContexts } from '../engine/build/cache/warm-contexts';
 import { buildAndAnalyze, parseBuilder } from '../engine/build/delegate/select';
 import type { BuildEvent } from '../engine/build/types';
 import { EngineError } from '../engine/errors';
 import type { Store } from '../engine/image/store';
 import { REQUEST_CANCELLED, REQUEST_FAILED } from './errors';
-import type { BuildErrorData, BuildParams, BuildResult, ServerSettings } from './protocol';
+import type { BuildAnswer, BuildAnswerFull, BuildErrorData, BuildParams, BuildResult, ServerSettings } from './protocol';
 import { buildFailureDiagnostic } from './service/diagnostics';
 
 /** Error code for a build that failed on purpose (bad Dockerfile, missing file): not a server bug. */
@@ -19,6 +21,11 @@ export const BUILD_FAILED = REQUEST_FAILED;
 const running = new Map<string, AbortController>();
 const cancelledEarly = new Map<string, NodeJS.Timeout>();
 const EARLY_CANCEL_MS = 60_000;
+
+// The server outlives its builds: it watches the contexts it built, so a rebuild of an unchanged
+// one is not walked and hashed again, and keeps the last analyses (docs/builders.md, "Warm rebuilds").
+const warm = new WarmContexts();
+const analyses = new AnalysisMemo();
 
 /** Stops the build with this client id, now or when its request arrives. */
 export function cancelBuild(id: string): void {
@@ -43,7 +50,7 @@ export async function runBuild(
   progress: WorkDoneProgressReporter,
   log: (line: string) => void,
   onEvent?: (event: BuildEvent) => void,
-): Promise<BuildResult> {
+): Promise<BuildAnswerFull> {
   const dockerfile = URI.parse(params.uri).fsPath;
   const controller = new AbortController();
   const subscription = token.onCancellationRequested(() => controller.abort());
@@ -66,6 +73,8 @@ export async function runBuild(
       store,
       noCache: params.noCache,
       sandbox: settings.sandbox,
+      warm,
+      analyses,
       signal: controller.signal,
       onEvent: (e) => {
         onEvent?.(e);
@@ -81,7 +90,7 @@ export async function runBuild(
         else if (e.type === 'done') log(`built ${e.ref ?? e.digest} in ${e.durationMs} ms`);
       },
     });
-    return { image: result.image, durationMs: result.durationMs, cachedLayers: cachedLayers as BuildResult['cachedLayers'] };
+    return { image: result.image, durationMs: result.durationMs, cachedLayers: cachedLayers as BuildResult['cachedLayers'], analysisKey: analyses.keyOf(result.image) };
   } catch (e) {
     if (e instanceof EngineError) {
       log(`build failed: ${e.message}`);
@@ -95,6 +104,12 @@ export async function runBuild(
     subscription.dispose();
     progress.done();
   }
+}
+
+/** What to send back: the analysis, or only its key when the client said it holds that one (a no-op rebuild's analysis is megabytes of JSON). */
+export function buildAnswer(result: BuildAnswerFull, knownAnalysis: string | undefined): BuildAnswer {
+  if (knownAnalysis !== undefined && result.analysisKey === knownAnalysis) return { sameAnalysis: knownAnalysis, durationMs: result.durationMs, cachedLayers: result.cachedLayers };
+  return result;
 }
 
 /** The Dockerfile text a build request builds (the editor's, or the file's), when it can be read. */

@@ -27,7 +27,23 @@ export interface BuildParams {
   builder?: BuilderChoice;
   /** Chosen by the client, for `layerwise/cancelBuild`. */
   id?: string;
+  /** The `analysisKey` of an answer the client holds: when the build gives that same analysis, it is not sent again. */
+  knownAnalysis?: string;
 }
+
+/** `layerwise/build`'s answer with the image's analysis, and the key to name it by next time. */
+export interface BuildAnswerFull extends BuildResult {
+  analysisKey?: string;
+}
+
+/** `layerwise/build`'s answer when the analysis is the one the client named in `knownAnalysis`. */
+export interface BuildAnswerSame {
+  sameAnalysis: string;
+  durationMs: number;
+  cachedLayers?: BuildResult['cachedLayers'];
+}
+
+export type BuildAnswer = BuildAnswerFull | BuildAnswerSame;
 
 /** `layerwise/cancelBuild`: stops a build (also one whose request has not arrived yet). */
 export interface CancelBuildParams {

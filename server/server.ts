@@ -17,7 +17,7 @@ import { familiarReference, parseReference } from '../engine/image/reference';
 import { defaultStoreDir, Store } from '../engine/image/store';
 import { baseSummaries } from './base-summary';
 import { BuildRecords } from './build-records';
-import { buildProblem, cancelBuild, runBuild, textToBuild } from './builds';
+import { buildAnswer, buildProblem, cancelBuild, runBuild, textToBuild } from './builds';
 import { contextLister } from './context-entries';
 import { withAbort } from './errors';
 import { ImageService } from './images';
@@ -248,7 +248,7 @@ connection.onRequest(Requests.build, async (params: BuildParams & WorkDoneProgre
     collector.finish(result);
     images.remember(result.image);
     validator.setBuildProblem(params.uri, undefined);
-    return result;
+    return buildAnswer(result, params.knownAnalysis);
   } catch (e) {
     validator.setBuildProblem(params.uri, buildProblem(e, params, text));
     throw e;

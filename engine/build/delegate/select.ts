@@ -1,4 +1,5 @@
 import { analyzeManifest } from '../../analyze/analyze-image';
+import type { AnalysisMemo } from '../../analyze/analysis-memo';
 import type { BuildResult } from '../../analyze/model';
 import type { Dockerfile } from '../../dockerfile/types';
 import { EngineError } from '../../errors';
@@ -20,6 +21,8 @@ export interface BuilderOptions extends BuildOptions {
   builder?: BuilderChoice;
   /** buildah's RUN isolation (chroot, oci, rootless); default $BUILDAH_ISOLATION, else chroot. */
   isolation?: string;
+  /** A long-lived process's recent analyses: a rebuild that gives the same image is not analysed again. */
+  analyses?: AnalysisMemo;
 }
 
 /** Parses a builder name as the CLI and settings give it. */
@@ -87,6 +90,6 @@ export async function buildWith(options: BuilderOptions): Promise<BuiltImage & {
 /** buildWith, then the same analysis `inspect` gives. */
 export async function buildAndAnalyze(options: BuilderOptions): Promise<BuildResult & { builder: BuilderKind }> {
   const built = await buildWith(options);
-  const image = await analyzeManifest(options.store, built.manifest, built.ref);
+  const image = options.analyses ? await options.analyses.analyze(options.store, built.manifest, built.ref) : await analyzeManifest(options.store, built.manifest, built.ref);
   return { image, durationMs: built.durationMs, builder: built.builder };
 }
