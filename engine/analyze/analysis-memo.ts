@@ -17,7 +17,8 @@ export class AnalysisMemo {
   private readonly entries = new Map<string, ImageAnalysis>();
   private readonly keys = new WeakMap<ImageAnalysis, string>();
 
-  constructor(private readonly capacity = 4) {}
+  // An analysis of a 50,000-file image is tens of megabytes: a few are enough for rebuilds.
+  constructor(private readonly capacity = 3) {}
 
   /** analyzeManifest's answer, from memory when nothing it depends on changed. */
   async analyze(store: Store, descriptor: Descriptor, ref?: string): Promise<ImageAnalysis> {

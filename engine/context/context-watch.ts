@@ -22,20 +22,25 @@ const LOCAL_FILESYSTEMS = new Set([
 /** How many folders and files one context may have before watching it costs too much (inotify watches are a per-user limit). */
 export const MAX_WATCHES = 60_000;
 
+// The user's inotify watches are shared with every other watcher they run (VS Code's own file
+// watcher first): this process takes at most a quarter of them, across all its contexts.
+const PROCESS_WATCHES = Math.floor(readProcNumber('/proc/sys/fs/inotify/max_user_watches', 8192) / 4);
+let processWatches = 0;
+
 // libuv reads every watch of the process through one inotify instance. The kernel drops events
 // only once max_queued_events are waiting unread, and those that were queued are still
 // delivered; so fewer deliveries than that since a context's last snapshot prove none of its
 // events were dropped. Half the queue leaves room for events already queued at the snapshot.
 /** Events delivered (to every watch of the process) after which a snapshot reads its whole tree again. */
-export const STORM_EVENTS = Math.floor(readQueueLimit() / 2);
+export const STORM_EVENTS = Math.floor(readProcNumber('/proc/sys/fs/inotify/max_queued_events', 16384) / 2);
 let deliveredEvents = 0;
 
-function readQueueLimit(): number {
+function readProcNumber(file: string, fallback: number): number {
   try {
-    const n = Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim());
-    return Number.isFinite(n) && n > 0 ? n : 16384;
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isFinite(n) && n > 0 ? n : fallback;
   } catch {
-    return 16384;
+    return fallback;
   }
 }
 
@@ -137,7 +142,19 @@ export class ContextWatcher {
       for (const f of d.files.values()) f.close();
     }
     this.dirs.clear();
-    this.watchCount = 0;
+    this.count(-this.watchCount);
+  }
+
+  private count(n: number): void {
+    this.watchCount += n;
+    processWatches += n;
+  }
+
+  // Whether one more watch fits this context's and the process's budgets (distrusted if not).
+  private room(): boolean {
+    if (this.watchCount >= this.maxWatches) this.distrust(`more than ${this.maxWatches} paths to watch`);
+    else if (processWatches >= PROCESS_WATCHES) this.distrust(`the process already holds ${processWatches} inotify watches, a quarter of the user's limit`);
+    return this.untrusted === undefined;
   }
 
   // Watches `dir` (if it is not yet), then reads it: its files are watched afresh (a name may
@@ -156,7 +173,7 @@ export class ContextWatcher {
       return this.distrust(`cannot read ${dir}: ${(e as Error).message}`);
     }
     for (const f of watched.files.values()) f.close();
-    this.watchCount -= watched.files.size;
+    this.count(-watched.files.size);
     watched.files.clear();
     const subdirs = new Set<string>();
     for (const d of entries) {
@@ -181,10 +198,7 @@ export class ContextWatcher {
   private watchDir(dir: string): { watcher: FSWatcher; files: Map<string, FSWatcher> } | undefined {
     const known = this.dirs.get(dir);
     if (known) return known;
-    if (this.watchCount >= this.maxWatches) {
-      this.distrust(`more than ${this.maxWatches} paths to watch`);
-      return undefined;
-    }
+    if (!this.room()) return undefined;
     try {
       // A folder reports its ignored children too: those events are not changes the build can see.
       const watcher = watch(dir, { persistent: false }, (_event, name) => {
@@ -194,7 +208,7 @@ export class ContextWatcher {
       watcher.on('error', () => this.changed(dir));
       const entry = { watcher, files: new Map<string, FSWatcher>() };
       this.dirs.set(dir, entry);
-      this.watchCount++;
+      this.count(1);
       return entry;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -206,14 +220,14 @@ export class ContextWatcher {
   }
 
   private watchFile(files: Map<string, FSWatcher>, dir: string, name: string): void {
-    if (this.watchCount >= this.maxWatches) return this.distrust(`more than ${this.maxWatches} paths to watch`);
+    if (!this.room()) return;
     try {
       // A symlink is watched through to its target when that exists: harmless, the link's own
       // changes reach its folder's watch.
       const w = watch(`${dir}/${name}`, { persistent: false }, () => this.changed(dir));
       w.on('error', () => this.changed(dir));
       files.set(name, w);
-      this.watchCount++;
+      this.count(1);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // A dangling symlink, or a file gone since the folder was read (its folder's watch says so).
@@ -239,7 +253,7 @@ export class ContextWatcher {
       if (d === dir || d.startsWith(prefix)) {
         entry.watcher.close();
         for (const f of entry.files.values()) f.close();
-        this.watchCount -= 1 + entry.files.size;
+        this.count(-1 - entry.files.size);
         this.dirs.delete(d);
       }
     }
