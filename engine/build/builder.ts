@@ -74,10 +74,7 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     signal: options.signal,
     fail: failAt(dockerfile),
   };
-  // Taken before anything reads the context: a change made after it voids what this build reads.
-  const filter = await loadContextFilter(contextDir, dockerfile);
-  const warm = await options.warm?.begin(contextDir, filter);
-  const run = new BuildRun(options, model, ctx, filter, warm);
+  const run = new BuildRun(options, model, ctx, await loadContextFilter(contextDir, dockerfile));
   // Holding a lease keeps prune away from blobs this build writes before it tags them.
   const release = await acquireLease(options.store);
   try {
@@ -105,6 +102,8 @@ class BuildRun {
   private sandbox: Sandbox | undefined;
   private readonly cache: StepCache;
   private statCache: StatCache | undefined;
+  /** The warm context's snapshot, taken before this build's first COPY reads the context. */
+  private warm: Promise<WarmBuild> | undefined;
   private step = 0;
   private steps = 0;
 
@@ -113,7 +112,6 @@ class BuildRun {
     private readonly model: Dockerfile,
     private readonly ctx: StepContext,
     private readonly filter: ContextFilter,
-    private readonly warm: WarmBuild | undefined,
   ) {
     this.globals = globalArgs(model, options.buildArgs ?? {});
     this.cache = new StepCache(options.store);
@@ -123,7 +121,7 @@ class BuildRun {
   get stats(): StatCache {
     if (!this.statCache) {
       const dir = path.join(this.options.store.dir, 'layerwise', 'statcache');
-      this.statCache = this.warm ? this.warm.statCache(dir) : StatCache.open(dir, this.ctx.contextDir);
+      this.statCache = this.options.warm ? this.options.warm.statCache(this.ctx.contextDir, dir) : StatCache.open(dir, this.ctx.contextDir);
     }
     return this.statCache;
   }
@@ -191,12 +189,14 @@ class BuildRun {
           const source = await this.copySource(ins, state);
           const history = `${copyHistory(ins, state)} # buildkit`;
           const signature = this.copySignature(ins, state, source, history);
+          // Only a build that reads the context watches it (a Dockerfile of RUNs never does).
+          const warm = signature === undefined ? undefined : await (this.warm ??= this.options.warm!.begin(ctx.contextDir, this.filter));
           let entries: LayerEntry[] | undefined;
-          let digest = signature === undefined ? undefined : this.warm?.copyDigest(signature);
+          let digest = signature === undefined ? undefined : warm?.copyDigest(signature);
           if (digest === undefined) {
             entries = await copyEntries(ins, state, ctx, source, this.users(state));
             digest = contentDigest(entries, source.keepOwner ? undefined : this.stats);
-            if (signature !== undefined) this.warm?.rememberCopy(signature, digest);
+            if (signature !== undefined) warm?.rememberCopy(signature, digest);
           }
           const key = cacheKey(state.cacheKey, ins.keyword, history, digest);
           return await this.layerStep(ins, state, key, async () => ({ entries: entries ?? (await copyEntries(ins, state, ctx, source, this.users(state))), history }));
@@ -225,8 +225,11 @@ class BuildRun {
   // context unchanged, the same signature reads the same files. Undefined when the COPY reads
   // something no watch covers: another stage, an image, a URL.
   private copySignature(ins: Instruction, state: StageState, source: CopySource, history: string): string | undefined {
-    if (!this.warm || source.dir !== this.ctx.contextDir) return undefined;
-    if (ins.keyword === 'ADD' && ins.args.slice(0, -1).some((a) => /:\/\/|^git@|\$/.test(a.value))) return undefined;
+    if (!this.options.warm || source.dir !== this.ctx.contextDir) return undefined;
+    const sources = ins.args.slice(0, -1);
+    // Heredocs alone read nothing of the context.
+    if (sources.every((a) => a.value.startsWith('<<'))) return undefined;
+    if (ins.keyword === 'ADD' && sources.some((a) => /:\/\/|^git@|\$/.test(a.value))) return undefined;
     const flags = ins.flags.map((f) => [f.name, f.value]);
     const heredocs = ins.heredocs.map((h) => [h.name, h.content, h.chomp, h.expand]);
     return cacheKey(state.cacheKey, ins.keyword, history, JSON.stringify([ins.args.map((a) => a.value), flags, heredocs]), this.filter.signature ?? '', this.model.escapeChar);

@@ -48,8 +48,9 @@ function readProcNumber(file: string, fallback: number): number {
  * Watches a build context (inotify through fs.watch) so a long-lived process can tell that
  * nothing in it changed since a snapshot without stat-ing every file. Each folder is watched
  * before it is read, so a change is either seen by the read or reported by the watch; each
- * file is watched too, since a write through a hard link in another folder, or a link made to
- * it from elsewhere, tells none of the context's folders. Paths the build cannot read
+ * regular file is watched too, since a write through a hard link in another folder, or a link
+ * made to it from elsewhere, tells none of the context's folders (a symlink's own changes reach
+ * its folder; COPY copies the link, not what it points to). Paths the build cannot read
  * (`ignored`: .dockerignore without exceptions) are not watched. When the watch cannot be
  * trusted (a network filesystem, too many paths, the watch limit, an error) every question
  * answers "changed".
@@ -185,7 +186,7 @@ export class ContextWatcher {
           if (this.mountedElsewhere(dir, abs)) return;
           this.scan(abs, deep);
         }
-      } else this.watchFile(watched.files, dir, d.name);
+      } else if (d.isFile()) this.watchFile(watched.files, dir, d.name);
       if (this.untrusted) return;
     }
     // Subfolders that disappeared (their own watch usually says so first); a deep scan starts
@@ -222,16 +223,14 @@ export class ContextWatcher {
   private watchFile(files: Map<string, FSWatcher>, dir: string, name: string): void {
     if (!this.room()) return;
     try {
-      // A symlink is watched through to its target when that exists: harmless, the link's own
-      // changes reach its folder's watch.
       const w = watch(`${dir}/${name}`, { persistent: false }, () => this.changed(dir));
       w.on('error', () => this.changed(dir));
       files.set(name, w);
       this.count(1);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      // A dangling symlink, or a file gone since the folder was read (its folder's watch says so).
-      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP' && code !== 'EACCES') this.distrust(`cannot watch ${dir}/${name}: ${(e as Error).message}`);
+      // A file gone since the folder was read (its folder's watch says so), or one the build cannot read either.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES') this.distrust(`cannot watch ${dir}/${name}: ${(e as Error).message}`);
     }
   }
 

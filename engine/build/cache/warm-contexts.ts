@@ -3,13 +3,11 @@ import { ContextWatcher } from '../../context/context-watch';
 import { StatCache } from '../../context/stat-cache';
 import type { ContextFilter } from '../steps/copy';
 
-/** What a long-lived process remembers of one build context between builds. */
+/** What a long-lived process remembers of one watched build context between builds. */
 interface WarmContext {
   watcher: ContextWatcher;
   /** COPY signature -> the content digest of what it copied, and the snapshot it was read under. */
   copies: Map<string, { digest: string; token: number }>;
-  /** Stat caches by store folder, kept loaded. */
-  stats: Map<string, StatCache>;
   lastUsed: number;
 }
 
@@ -19,8 +17,6 @@ export interface WarmBuild {
   copyDigest(signature: string): string | undefined;
   /** Records what a COPY read, valid while the context is unchanged since this build began. */
   rememberCopy(signature: string, digest: string): void;
-  /** The context's stat cache for this store, loaded once per process. */
-  statCache(cacheDir: string): StatCache;
   /** Why the context is not watched (then nothing is reused), or undefined. */
   readonly problem: string | undefined;
 }
@@ -40,6 +36,9 @@ export interface WarmContextsOptions {
  */
 export class WarmContexts {
   private readonly contexts = new Map<string, WarmContext>();
+  /** Stat caches by context and store folder, kept loaded. */
+  private readonly stats = new Map<string, { cache: StatCache; lastUsed: number }>();
+  private readonly sweep: NodeJS.Timeout;
   private readonly maxContexts: number;
   private readonly idleMs: number;
   readonly counters = { copyHits: 0, copyMisses: 0 };
@@ -47,10 +46,25 @@ export class WarmContexts {
   constructor(options: WarmContextsOptions = {}) {
     this.maxContexts = options.maxContexts ?? 8;
     this.idleMs = options.idleMs ?? 30 * 60_000;
+    this.sweep = setInterval(() => this.dropIdle(Date.now()), Math.min(this.idleMs, 60_000)).unref();
+  }
+
+  /** The stat cache of a context for a store's cache folder, loaded once and kept (its keys are stat results, so it is never stale). */
+  statCache(contextDir: string, cacheDir: string): StatCache {
+    const root = path.resolve(contextDir);
+    const key = `${root}\0${cacheDir}`;
+    let known = this.stats.get(key);
+    if (!known) {
+      known = { cache: StatCache.open(cacheDir, root), lastUsed: 0 };
+      this.stats.set(key, known);
+    }
+    known.lastUsed = Date.now();
+    return known.cache;
   }
 
   /**
-   * Begins a build of `contextDir` through `filter` (its .dockerignore): watches the context
+   * Begins a build's reads of `contextDir` through `filter` (its .dockerignore), before the
+   * first of them: watches the context
    * (from now on, if it was not; what the filter leaves out, unless it has `!` exceptions, is
    * not watched) and takes a snapshot.
    */
@@ -62,7 +76,7 @@ export class WarmContexts {
     let ctx = this.contexts.get(key);
     if (!ctx) {
       const ignored = filter.hasExclusions || filter.signature === undefined ? undefined : (rel: string) => filter.ignored(rel);
-      ctx = { watcher: ContextWatcher.open(root, { ignored }), copies: new Map(), stats: new Map(), lastUsed: now };
+      ctx = { watcher: ContextWatcher.open(root, { ignored }), copies: new Map(), lastUsed: now };
       this.contexts.set(key, ctx);
       this.dropOldest();
     }
@@ -85,30 +99,30 @@ export class WarmContexts {
         for (const [sig, known] of context.copies) if (known.token !== token) context.copies.delete(sig);
         context.copies.set(signature, { digest, token });
       },
-      statCache(cacheDir) {
-        let cache = context.stats.get(cacheDir);
-        if (!cache) {
-          cache = StatCache.open(cacheDir, root);
-          context.stats.set(cacheDir, cache);
-        }
-        return cache;
-      },
     };
   }
 
-  /** Stops watching every context. */
+  /** How many contexts are watched now. */
+  get watchedContexts(): number {
+    return this.contexts.size;
+  }
+
+  /** Stops watching every context and forgets the stat caches. */
   close(): void {
+    clearInterval(this.sweep);
     for (const ctx of this.contexts.values()) ctx.watcher.close();
     this.contexts.clear();
+    this.stats.clear();
   }
 
   private dropIdle(now: number): void {
-    for (const [root, ctx] of this.contexts) {
+    for (const [key, ctx] of this.contexts) {
       if (now - ctx.lastUsed > this.idleMs) {
         ctx.watcher.close();
-        this.contexts.delete(root);
+        this.contexts.delete(key);
       }
     }
+    for (const [key, known] of this.stats) if (now - known.lastUsed > this.idleMs) this.stats.delete(key);
   }
 
   private dropOldest(): void {

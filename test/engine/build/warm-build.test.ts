@@ -104,3 +104,20 @@ test('warm rebuilds: a COPY whose cached layer left the store is built again fro
     warm.close();
   }
 });
+
+test('warm rebuilds: only a build that copies from the context watches it, and an idle watch is dropped', async () => {
+  const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY <<EOF /note\nhi\nEOF\nCMD ["/x"]\n', 'big.txt': 'never read' });
+  const store = await Store.open(tempDir());
+  const warm = new WarmContexts({ idleMs: 50 });
+  try {
+    await buildImage({ context: ctx, store, warm });
+    assert.equal(warm.watchedContexts, 0, 'a heredoc COPY reads nothing of the context');
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY big.txt /\n');
+    await buildImage({ context: ctx, store, warm });
+    assert.equal(warm.watchedContexts, 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(warm.watchedContexts, 0, 'the watch of a context not built for idleMs is dropped');
+  } finally {
+    warm.close();
+  }
+});
