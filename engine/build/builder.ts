@@ -190,9 +190,10 @@ class BuildRun {
           const history = `${copyHistory(ins, state)} # buildkit`;
           const signature = this.copySignature(ins, state, source, history);
           // Only a build that reads the context watches it (a Dockerfile of RUNs never does).
-          const warm = signature === undefined ? undefined : await (this.warm ??= this.options.warm!.begin(ctx.contextDir, this.filter));
+          const warm = signature === undefined ? undefined : await this.warmBuild();
           let entries: LayerEntry[] | undefined;
           let digest = signature === undefined ? undefined : warm?.copyDigest(signature);
+          if (digest !== undefined) this.emit({ type: 'log', message: 'the context is unchanged since this COPY last read it (watched): not read again' });
           if (digest === undefined) {
             entries = await copyEntries(ins, state, ctx, source, this.users(state));
             digest = contentDigest(entries, source.keepOwner ? undefined : this.stats);
@@ -218,6 +219,15 @@ class BuildRun {
       if (e instanceof EngineError) throw e;
       throw ctx.fail(ins, (e as Error).message, e);
     }
+  }
+
+  // The snapshot is taken once per build, before its first COPY reads the context; a context
+  // that cannot be watched is said once, so a slow rebuild explains itself in the log.
+  private warmBuild(): Promise<WarmBuild> {
+    return (this.warm ??= this.options.warm!.begin(this.ctx.contextDir, this.filter).then((w) => {
+      if (w.problem) this.emit({ type: 'log', message: `the context is read in full on every build: ${w.problem}` });
+      return w;
+    }));
   }
 
   // What a COPY of the context reads depends on the stage so far (its cache key covers the base,

@@ -88,6 +88,27 @@ test('warm rebuilds: a build arg that changes what a COPY names is never answere
   }
 });
 
+test('warm rebuilds: a context that cannot be watched says why, once, and is read in full', async () => {
+  const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\nCOPY a.txt /b\n', 'a.txt': 'a' });
+  const store = await Store.open(tempDir());
+  const warm = new WarmContexts();
+  const procContext = '/proc/self/fdinfo';
+  try {
+    const logs: string[] = [];
+    // procfs raises no inotify events: a context there is never trusted.
+    await buildImage({ context: procContext, dockerfileText: 'FROM scratch\nCOPY 0 /x\nCOPY 1 /y\n', store, warm, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+    assert.equal(warm.counters.copyHits, 0);
+    assert.equal(logs.filter((l) => /read in full on every build: .*filesystem/.test(l)).length, 1, logs.join('\n'));
+    // An ordinary context next to it is watched as usual.
+    await buildImage({ context: ctx, store, warm });
+    const hits = warm.counters.copyHits;
+    await buildImage({ context: ctx, store, warm });
+    assert.equal(warm.counters.copyHits - hits, 2);
+  } finally {
+    warm.close();
+  }
+});
+
 test('warm rebuilds: a COPY whose cached layer left the store is built again from the context', async () => {
   const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\n', 'a.txt': 'a' });
   const store = await Store.open(tempDir());
@@ -115,6 +136,9 @@ test('warm rebuilds: only a build that copies from the context watches it, and a
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY big.txt /\n');
     await buildImage({ context: ctx, store, warm });
     assert.equal(warm.watchedContexts, 1);
+    const logs: string[] = [];
+    await buildImage({ context: ctx, store, warm, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+    assert.deepEqual(logs, ['the context is unchanged since this COPY last read it (watched): not read again']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(warm.watchedContexts, 0, 'the watch of a context not built for idleMs is dropped');
   } finally {
