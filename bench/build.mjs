@@ -7,7 +7,7 @@
 //   3. 20 x RUN true on a busybox base: vs docker build.
 // Run by hand after `npm run build && npm run compile`, as root with dockerd running:
 //   node bench/build.mjs [runs=3] [files=20000] [megabytes=400] [--noop]   (--noop: section 2 only)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +19,7 @@ const { saveDockerArchive } = require('../out/engine/image/docker-archive.js');
 const { makeBusyboxImage } = require('../out/test/helpers/busybox.js');
 const { buildImage } = require('../out/engine/build/builder.js');
 const { WarmContexts } = require('../out/engine/build/cache/warm-contexts.js');
-const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
+const { startSession } = require('../out/test/helpers/lsp.js');
 const { pathToFileURL } = require('node:url');
 
 const noopOnly = process.argv.includes('--noop');
@@ -110,31 +110,21 @@ if (noopOnly) {
   process.exit(0);
 }
 
-/** The language server (dist/server.js) on stdio, as VS Code starts it, with the store setting. */
+/** The language server (dist/server.js) on stdio, as VS Code starts it (test/helpers/lsp's session), with the store setting. */
 function startServer(storeDir) {
-  const child = spawn(process.execPath, [path.resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  connection.onNotification(() => undefined);
-  connection.onRequest('workspace/configuration', (p) => p.items.map(() => ({ store: storeDir })));
-  connection.onRequest(() => null);
-  connection.listen();
-  const ready = connection
-    .sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ctx).toString(), capabilities: {}, initializationOptions: { settings: { store: storeDir } } })
-    .then(() => connection.sendNotification('initialized', {}));
+  const ready = startSession(storeDir);
   // As the extension does: the key of the analysis it holds goes with each request.
   let held;
   return {
     async build(uri) {
-      await ready;
-      const answer = await connection.sendRequest('layerwise/build', { uri, tag: 'lw-bench-cold', knownAnalysis: held });
+      const { session } = await ready;
+      const answer = await session.connection.sendRequest('layerwise/build', { uri, tag: 'lw-bench-cold', knownAnalysis: held });
       if (answer?.image?.digest) held = answer.analysisKey;
       else if (answer?.sameAnalysis !== held) throw new Error('the server built no image');
       return answer;
     },
     async stop() {
-      await connection.sendRequest('shutdown');
-      connection.sendNotification('exit');
-      connection.dispose();
+      await (await ready).session.close();
     },
   };
 }

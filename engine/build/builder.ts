@@ -194,7 +194,7 @@ class BuildRun {
           let entries: LayerEntry[] | undefined;
           let digest = signature === undefined ? undefined : warm?.copyDigest(signature);
           if (digest !== undefined) this.emit({ type: 'log', message: 'the context is unchanged since this COPY last read it (watched): not read again' });
-          if (digest === undefined) {
+          else {
             entries = await copyEntries(ins, state, ctx, source, this.users(state));
             digest = contentDigest(entries, source.keepOwner ? undefined : this.stats);
             if (signature !== undefined) warm?.rememberCopy(signature, digest);
@@ -242,7 +242,7 @@ class BuildRun {
     if (ins.keyword === 'ADD' && sources.some((a) => /:\/\/|^git@|\$/.test(a.value))) return undefined;
     const flags = ins.flags.map((f) => [f.name, f.value]);
     const heredocs = ins.heredocs.map((h) => [h.name, h.content, h.chomp, h.expand]);
-    return cacheKey(state.cacheKey, ins.keyword, history, JSON.stringify([ins.args.map((a) => a.value), flags, heredocs]), this.filter.signature ?? '', this.model.escapeChar);
+    return cacheKey(state.cacheKey, ins.keyword, history, JSON.stringify([ins.args.map((a) => a.value), flags, heredocs]), this.filter.signature, this.model.escapeChar);
   }
 
   // A config-only step: applied every time (cheap), and its effect chained into the cache key.

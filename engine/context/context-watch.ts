@@ -57,8 +57,8 @@ function readProcNumber(file: string, fallback: number): number {
  */
 export class ContextWatcher {
   private generation = 0;
-  /** Watched folders, each with the watches of the files it holds (by name). */
-  private readonly dirs = new Map<string, { watcher: FSWatcher; files: Map<string, FSWatcher> }>();
+  /** Watched folders, each with the watches of the files it holds (by name) and its watched subfolders. */
+  private readonly dirs = new Map<string, WatchedDir>();
   private watchCount = 0;
   /** Folders with an event since the last snapshot: read again (and new subfolders watched) by the next one. */
   private readonly touched = new Set<string>();
@@ -176,27 +176,27 @@ export class ContextWatcher {
     for (const f of watched.files.values()) f.close();
     this.count(-watched.files.size);
     watched.files.clear();
-    const subdirs = new Set<string>();
+    const before = watched.subdirs;
+    watched.subdirs = new Set();
+    let dev: number | undefined;
     for (const d of entries) {
       const abs = `${dir}/${d.name}`;
       if (this.ignored(abs.slice(this.root.length + 1))) continue;
       if (d.isDirectory()) {
-        subdirs.add(abs);
+        watched.subdirs.add(abs);
         if (deep || !this.dirs.has(abs)) {
-          if (this.mountedElsewhere(dir, abs)) return;
+          dev ??= deviceOf(dir);
+          if (this.mountedElsewhere(dev, abs)) return;
           this.scan(abs, deep);
         }
       } else if (d.isFile()) this.watchFile(watched.files, dir, d.name);
       if (this.untrusted) return;
     }
-    // Subfolders that disappeared (their own watch usually says so first); a deep scan starts
-    // from nothing known.
-    if (!deep) for (const known of [...this.dirs.keys()]) {
-      if (known !== dir && path.dirname(known) === dir && !subdirs.has(known)) this.forget(known);
-    }
+    // Subfolders that disappeared (their own watch usually says so first).
+    for (const gone of before) if (!watched.subdirs.has(gone)) this.forget(gone);
   }
 
-  private watchDir(dir: string): { watcher: FSWatcher; files: Map<string, FSWatcher> } | undefined {
+  private watchDir(dir: string): WatchedDir | undefined {
     const known = this.dirs.get(dir);
     if (known) return known;
     if (!this.room()) return undefined;
@@ -207,7 +207,7 @@ export class ContextWatcher {
         this.changed(dir);
       });
       watcher.on('error', () => this.changed(dir));
-      const entry = { watcher, files: new Map<string, FSWatcher>() };
+      const entry: WatchedDir = { watcher, files: new Map(), subdirs: new Set() };
       this.dirs.set(dir, entry);
       this.count(1);
       return entry;
@@ -234,13 +234,10 @@ export class ContextWatcher {
     }
   }
 
-  // A folder on another device (a mount inside the context) must be local too.
-  private mountedElsewhere(parent: string, dir: string): boolean {
-    try {
-      if (lstatSync(parent).dev === lstatSync(dir).dev) return false;
-    } catch {
-      return false;
-    }
+  // A folder on another device than its parent's (a mount inside the context) must be local too.
+  private mountedElsewhere(parentDev: number | undefined, dir: string): boolean {
+    const dev = deviceOf(dir);
+    if (parentDev === undefined || dev === undefined || dev === parentDev) return false;
     const problem = localFilesystemProblem(dir);
     if (problem) this.distrust(problem);
     return problem !== undefined;
@@ -256,6 +253,20 @@ export class ContextWatcher {
         this.dirs.delete(d);
       }
     }
+  }
+}
+
+interface WatchedDir {
+  watcher: FSWatcher;
+  files: Map<string, FSWatcher>;
+  subdirs: Set<string>;
+}
+
+function deviceOf(dir: string): number | undefined {
+  try {
+    return lstatSync(dir).dev;
+  } catch {
+    return undefined;
   }
 }
 

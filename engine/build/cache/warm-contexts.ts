@@ -70,12 +70,12 @@ export class WarmContexts {
    */
   async begin(contextDir: string, filter: ContextFilter): Promise<WarmBuild> {
     const root = path.resolve(contextDir);
-    const key = `${root}\0${filter.signature ?? ''}`;
+    const key = `${root}\0${filter.signature}`;
     const now = Date.now();
     this.dropIdle(now);
     let ctx = this.contexts.get(key);
     if (!ctx) {
-      const ignored = filter.hasExclusions || filter.signature === undefined ? undefined : (rel: string) => filter.ignored(rel);
+      const ignored = filter.hasExclusions ? undefined : (rel: string) => filter.ignored(rel);
       ctx = { watcher: ContextWatcher.open(root, { ignored }), copies: new Map(), lastUsed: now };
       this.contexts.set(key, ctx);
       this.dropOldest();

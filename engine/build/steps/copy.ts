@@ -16,10 +16,10 @@ export interface ContextFilter {
   /** Some patterns re-include paths (`!x`), so an ignored folder must still be walked. */
   readonly hasExclusions: boolean;
   /** What the filter is made of (its patterns), for keys of what a COPY read through it. */
-  readonly signature?: string;
+  readonly signature: string;
 }
 
-export const NO_FILTER: ContextFilter = { ignored: () => false, hasExclusions: false };
+export const NO_FILTER: ContextFilter = { ignored: () => false, hasExclusions: false, signature: '' };
 
 /** Where COPY reads from: the build context, or another stage's (or image's) filesystem. */
 export interface CopySource {

@@ -3,9 +3,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildImage } from '../../../engine/build/builder';
-import { WarmContexts } from '../../../engine/build/cache/warm-contexts';
+import { WarmContexts, type WarmContextsOptions } from '../../../engine/build/cache/warm-contexts';
 import { Store } from '../../../engine/image/store';
 import { contextWith, tempDir } from '../../helpers/fixtures';
+
+// A fresh store and a WarmContexts, closed however the test ends.
+async function withWarm(run: (store: Store, warm: WarmContexts) => Promise<void>, options?: WarmContextsOptions): Promise<void> {
+  const store = await Store.open(tempDir());
+  const warm = new WarmContexts(options);
+  try {
+    await run(store, warm);
+  } finally {
+    warm.close();
+  }
+}
 
 const DOCKERFILE = 'FROM scratch\nARG DIR=src\nCOPY ${DIR} /app/\nCOPY --chmod=755 run.sh /\nCOPY *.txt /txt/\nCMD ["/run.sh"]\n';
 
@@ -45,9 +56,7 @@ test('warm rebuilds: after each change the image is the one a cold build makes, 
   const outside = tempDir();
   fs.writeFileSync(path.join(outside, 'shared.js'), 'shared');
   fs.linkSync(path.join(outside, 'shared.js'), path.join(ctx, 'src/shared.js'));
-  const warmStore = await Store.open(tempDir());
-  const warm = new WarmContexts();
-  try {
+  await withWarm(async (warmStore, warm) => {
     let previous: string | undefined;
     for (const [what, mutate] of mutations) {
       mutate(ctx, outside);
@@ -67,33 +76,25 @@ test('warm rebuilds: after each change the image is the one a cold build makes, 
       }
       previous = warmBuilt.manifest.digest;
     }
-  } finally {
-    warm.close();
-  }
+  });
 });
 
 test('warm rebuilds: a build arg that changes what a COPY names is never answered from the memory of another', async () => {
   const ctx = contextWith({ Dockerfile: DOCKERFILE, 'src/a.js': 'a', 'other/z.js': 'z', 'run.sh': '#!/bin/sh\n', 'notes.txt': 'n' });
-  const store = await Store.open(tempDir());
-  const warm = new WarmContexts();
-  try {
+  await withWarm(async (store, warm) => {
     const src = await buildImage({ context: ctx, store, warm, sourceDateEpoch: 1 });
     const other = await buildImage({ context: ctx, store, warm, sourceDateEpoch: 1, buildArgs: { DIR: 'other' } });
     assert.notEqual(other.manifest.digest, src.manifest.digest);
     const cold = await buildImage({ context: ctx, store: await Store.open(tempDir()), sourceDateEpoch: 1, buildArgs: { DIR: 'other' } });
     assert.equal(other.manifest.digest, cold.manifest.digest);
     assert.equal((await buildImage({ context: ctx, store, warm, sourceDateEpoch: 1 })).manifest.digest, src.manifest.digest);
-  } finally {
-    warm.close();
-  }
+  });
 });
 
 test('warm rebuilds: a context that cannot be watched says why, once, and is read in full', async () => {
   const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\nCOPY a.txt /b\n', 'a.txt': 'a' });
-  const store = await Store.open(tempDir());
-  const warm = new WarmContexts();
   const procContext = '/proc/self/fdinfo';
-  try {
+  await withWarm(async (store, warm) => {
     const logs: string[] = [];
     // procfs raises no inotify events: a context there is never trusted.
     await buildImage({ context: procContext, dockerfileText: 'FROM scratch\nCOPY 0 /x\nCOPY 1 /y\n', store, warm, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
@@ -104,16 +105,12 @@ test('warm rebuilds: a context that cannot be watched says why, once, and is rea
     const hits = warm.counters.copyHits;
     await buildImage({ context: ctx, store, warm });
     assert.equal(warm.counters.copyHits - hits, 2);
-  } finally {
-    warm.close();
-  }
+  });
 });
 
 test('warm rebuilds: a COPY whose cached layer left the store is built again from the context', async () => {
   const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY a.txt /\n', 'a.txt': 'a' });
-  const store = await Store.open(tempDir());
-  const warm = new WarmContexts();
-  try {
+  await withWarm(async (store, warm) => {
     const first = await buildImage({ context: ctx, store, warm, sourceDateEpoch: 1 });
     fs.rmSync(path.join(store.dir, 'layerwise', 'cache'), { recursive: true });
     const events: string[] = [];
@@ -121,16 +118,12 @@ test('warm rebuilds: a COPY whose cached layer left the store is built again fro
     assert.equal(again.manifest.digest, first.manifest.digest);
     assert.ok(events.includes('layer'), 'the layer was written again from the context');
     assert.equal(warm.counters.copyHits, 1, 'the digest came from memory, the files from disk');
-  } finally {
-    warm.close();
-  }
+  });
 });
 
 test('warm rebuilds: only a build that copies from the context watches it, and an idle watch is dropped', async () => {
   const ctx = contextWith({ Dockerfile: 'FROM scratch\nCOPY <<EOF /note\nhi\nEOF\nCMD ["/x"]\n', 'big.txt': 'never read' });
-  const store = await Store.open(tempDir());
-  const warm = new WarmContexts({ idleMs: 50 });
-  try {
+  await withWarm(async (store, warm) => {
     await buildImage({ context: ctx, store, warm });
     assert.equal(warm.watchedContexts, 0, 'a heredoc COPY reads nothing of the context');
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY big.txt /\n');
@@ -141,7 +134,5 @@ test('warm rebuilds: only a build that copies from the context watches it, and a
     assert.deepEqual(logs, ['the context is unchanged since this COPY last read it (watched): not read again']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(warm.watchedContexts, 0, 'the watch of a context not built for idleMs is dropped');
-  } finally {
-    warm.close();
-  }
+  }, { idleMs: 50 });
 });
